@@ -1,0 +1,46 @@
+# eban — the project's vocabulary. Everything runs inside .venv, created by `make install`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+EBAN := $(VENV)/bin/eban
+PYTEST := $(VENV)/bin/pytest
+TEST_ARGS ?=
+
+.PHONY: install demo serve test e2e bench lint format messages clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: install
+	$(EBAN) demo
+
+serve: install
+	$(EBAN) serve
+
+test: install
+	$(PYTEST) -n 2 $(TEST_ARGS)
+
+e2e: install
+	$(PYTEST) -m browser $(TEST_ARGS)
+
+bench: install
+	$(PY) -m bench
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	cd eban && ../$(EBAN) makemessages -l zh_Hans -l en --no-obsolete && ../$(EBAN) compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
