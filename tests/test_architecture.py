@@ -1,0 +1,55 @@
+"""Keep the import directions drawn in docs/architecture.md."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+EBAN = Path(__file__).resolve().parent.parent / "eban"
+
+# app -> the eban apps it may import (besides itself)
+ALLOWED = {
+    "core": set(),
+    "government": {"core"},
+    "workdays": {"core"},
+    "search": {"core"},
+    "catalogue": {"core", "government", "search", "workdays"},
+    "api": {"core", "catalogue", "workdays", "government", "search"},
+    "demo": {"core", "government", "workdays", "search", "catalogue", "api"},
+}
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "eban" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+@pytest.mark.parametrize("app", sorted(ALLOWED))
+def test_app_imports_only_what_the_architecture_allows(app):
+    app_dir = EBAN / app
+    if not app_dir.exists():
+        pytest.skip(f"{app} not present")
+    bad = {}
+    for path in app_dir.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        extra = imported_apps(path) - ALLOWED[app] - {app, "settings"}
+        if extra:
+            bad[str(path.relative_to(EBAN))] = sorted(extra)
+    assert not bad, f"imports against docs/architecture.md: {bad}"
+
+
+def test_every_app_is_in_the_architecture():
+    apps = {p.name for p in EBAN.iterdir() if (p / "apps.py").exists()}
+    assert apps <= set(ALLOWED), f"add {apps - set(ALLOWED)} to docs/architecture.md and this test"
