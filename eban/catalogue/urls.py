@@ -1,4 +1,11 @@
 from django.urls import path
 
+from . import views
+
 app_name = "catalogue"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("matters/", views.browse, name="browse"),
+    path("matters/<str:code>/", views.guide, name="guide"),
+    path("search/", views.search, name="search"),
+]

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "ninja",  # serves the API docs' Swagger UI as static files (no CDN)
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
