@@ -1,7 +1,16 @@
-"""The calendar of working days: holidays and make-up workdays (调休), year by year."""
+"""The calendar of working days: holidays and make-up workdays (调休), year by year.
+
+A year counts as known only when it has a `CalendarYear` row: a date in any other year
+is refused rather than guessed. `CalendarVersion` is a one-row stamp that changes with
+every change to the calendar, so each process can keep the calendar in memory and
+reload it only when the stamp moves (see `queries.current_calendar`).
+"""
 
 from __future__ import annotations
 
+import uuid
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +18,27 @@ from django.utils.translation import gettext_lazy as _
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday (no work)")
     WORKDAY = "workday", _("Make-up workday (调休上班)")
+
+
+class CalendarVersion(models.Model):
+    """One row (pk=1) whose token changes whenever a year or a special day changes."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar version")
+        verbose_name_plural = _("calendar versions")
+
+    def __str__(self) -> str:
+        return self.token
+
+
+def bump_calendar_version() -> str:
+    """Mark the calendar as changed: every process reloads it at its next use."""
+    token = uuid.uuid4().hex
+    CalendarVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    return token
 
 
 class CalendarYear(models.Model):
@@ -26,10 +56,33 @@ class CalendarYear(models.Model):
     def __str__(self) -> str:
         return str(self.year)
 
+    # Writes normally go through eban.workdays.actions; these keep the stamp right
+    # whatever path saves or deletes a row (e.g. the back office's bulk delete).
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_calendar_version()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_calendar_version()
+        return result
+
+    def clean(self) -> None:
+        from .rules import MAX_YEAR, MIN_YEAR
+
+        if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise ValidationError(
+                {
+                    "year": _("The year must be between %(min)s and %(max)s.")
+                    % {"min": MIN_YEAR, "max": MAX_YEAR}
+                }
+            )
+
 
 class SpecialDay(models.Model):
-    """A date that differs from the Monday–Friday rule: a holiday on a weekday, or a
-    weekend day that is a working day."""
+    """A date that differs from the Monday–Friday rule: a holiday (usually on a weekday;
+    the weekend days of a holiday period may be listed too), or a weekend day that is a
+    working day (调休)."""
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
@@ -42,3 +95,21 @@ class SpecialDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_calendar_version()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_calendar_version()
+        return result
+
+    def clean(self) -> None:
+        from .rules import validate_special_day
+
+        if self.date is None or not self.kind:
+            return
+        problem = validate_special_day(self.date, self.kind)
+        if problem:
+            raise ValidationError({"date": problem})
