@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workdays"
-urlpatterns: list = []
+urlpatterns = [
+    path("calendar/deadline/", views.calculator, name="calculator"),
+]
