@@ -1,9 +1,18 @@
-"""The one NinjaAPI at /api/v1/: a router per domain app, errors mapped in one place."""
+"""The one NinjaAPI at /api/v1/: a router per domain app, errors mapped in one place.
+
+Every error answers with the body declared by `eban.core.api_common.ErrorBody`:
+`{"error": {"code": ..., "message": ..., "details": ...}}`, the message in the language of
+the request (Chinese by default, English with `Accept-Language: en`).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from eban.core.exceptions import DomainError
@@ -11,13 +20,18 @@ from eban.core.exceptions import DomainError
 api = NinjaAPI(
     title="eban API",
     version="1",
-    description="The public API of eban (e办): the service catalogue, the working-day calendar and more.",
+    description=(
+        "The public API of eban (e办): the service catalogue (事项 and their guides, 办事指南), "
+        "the working-day calendar and more.\n\n"
+        'Errors have one shape: `{"error": {"code", "message", "details"}}`. Messages are in '
+        "Chinese by default; send `Accept-Language: en` for English."
+    ),
     urls_namespace="api-v1",
 )
 
 
 def problem(request, status: int, code: str, message: str, details=None):
-    body = {"error": {"code": code, "message": message}}
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if details is not None:
         body["error"]["details"] = details
     return api.create_response(request, body, status=status)
@@ -28,9 +42,87 @@ def on_domain_error(request, exc: DomainError):
     return problem(request, exc.status_code, exc.code, exc.message, exc.details)
 
 
+@api.exception_handler(Http404)
+def on_not_found(request, exc: Http404):
+    return problem(request, 404, "not_found", _("Nothing was found at this address."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return problem(request, exc.status_code, "http_error", str(exc))
+
+
+def _offending_value(request, source: str, field: str) -> str | None:
+    if source == "query":
+        return request.GET.get(field)
+    if source == "path" and request.resolver_match:
+        value = request.resolver_match.kwargs.get(field)
+        return None if value is None else str(value)
+    return None
+
+
+def describe_error(error: dict[str, Any], value: str | None) -> str:
+    """One validation problem as a sentence for people (translated by gettext)."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    field = str(error["loc"][-1]) if error.get("loc") else ""
+    shown = value if value is not None else ""
+    if len(shown) > 60:
+        shown = shown[:60] + "…"
+    if kind in ("enum", "literal_error"):
+        return _("“%(value)s” is not a valid %(field)s; use one of: %(choices)s.") % {
+            "value": shown,
+            "field": field,
+            "choices": ctx.get("expected", ""),
+        }
+    if kind == "missing":
+        return _("%(field)s is required.") % {"field": field}
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return _("%(field)s must be a whole number, not “%(value)s”.") % {"field": field, "value": shown}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("%(field)s must be at least %(limit)s.") % {
+            "field": field,
+            "limit": ctx.get("ge", ctx.get("gt")),
+        }
+    if kind in ("less_than_equal", "less_than"):
+        return _("%(field)s must be at most %(limit)s.") % {
+            "field": field,
+            "limit": ctx.get("le", ctx.get("lt")),
+        }
+    if kind == "string_too_long":
+        return _("%(field)s is too long (at most %(limit)s characters).") % {
+            "field": field,
+            "limit": ctx.get("max_length"),
+        }
+    if kind == "string_too_short":
+        return _("%(field)s is too short (at least %(limit)s characters).") % {
+            "field": field,
+            "limit": ctx.get("min_length"),
+        }
+    if kind == "string_pattern_mismatch":
+        return _("“%(value)s” is not a valid %(field)s.") % {"value": shown, "field": field}
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _("%(field)s must be a date written YYYY-MM-DD, not “%(value)s”.") % {
+            "field": field,
+            "value": shown,
+        }
+    return _("%(field)s is not valid: %(problem)s") % {"field": field, "problem": error.get("msg", "")}
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
-    return problem(request, 422, "validation_error", _("The request is not valid."), exc.errors)
+    details = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        source = loc[0] if loc else ""
+        field = loc[-1] if len(loc) > 1 else ""
+        value = _offending_value(request, source, field) if field else None
+        details.append(
+            {"field": field, "message": describe_error(error, value), "type": error.get("type", "")}
+        )
+    summary = " ".join(d["message"] for d in details)
+    message = _("The request is not valid: %(problems)s") % {"problems": summary}
+    return problem(request, 422, "validation_error", message, details)
 
 
 def _register_routers() -> None:
