@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from eban.catalogue.search import reindex_matters
 from eban.catalogue.testing import make_department, make_matter
 from eban.catalogue.views import PAGE_SIZE
 
@@ -14,6 +15,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def indexed(*matters):
+    """The matters made searchable, as the catalogue's actions do after each change."""
+    reindex_matters([m.pk for m in matters])
+    return matters
 
 
 def listed(html: str) -> str:
@@ -120,7 +127,7 @@ def test_browse_labels_sample_matters(client):
 
 
 def test_search_finds_a_matter_by_name_and_highlights_the_words(client):
-    make_matter(name="老年人优待证办理")
+    indexed(make_matter(name="老年人优待证办理"))
     response = client.get("/search/", {"q": "优待证"})
     assert response.status_code == 200
     results = listed(response.content.decode())
@@ -136,7 +143,7 @@ def test_search_without_a_query_shows_the_search_form(client):
 
 
 def test_search_with_no_match_says_so(client):
-    make_matter(name="老年人优待证办理")
+    indexed(make_matter(name="老年人优待证办理"))
     html = client.get("/search/", {"q": "完全不存在的东西xyz"}).content.decode()
     assert 'data-testid="no-results"' in html
 
@@ -147,10 +154,50 @@ def test_search_escapes_the_query(client):
 
 
 def test_search_does_not_show_unpublished_matters(client):
-    make_matter(name="老年人优待证办理", live=False)
+    indexed(make_matter(name="老年人优待证办理", live=False))
     assert "老年人优待证办理" not in listed(client.get("/search/", {"q": "优待证"}).content.decode())
 
 
 def test_search_cuts_an_overlong_query(client):
     response = client.get("/search/", {"q": "证" * 5000})
     assert response.status_code == 200
+
+
+def test_search_puts_the_best_match_first(client):
+    indexed(
+        make_matter(name="社会保障卡挂失", aliases="社保卡丢了"),
+        make_matter(name="社保参保证明开具"),
+        make_matter(name="户籍证明开具"),
+    )
+    results = listed(client.get("/search/", {"q": "社保卡丢了"}).content.decode())
+    first_card = results.split('class="matter-card"')[1]
+    assert "社会保障卡挂失" in first_card
+
+
+def test_search_is_paginated(client):
+    indexed(*[make_matter(code=f"FIND-{n:03d}", name=f"居住证办理{n:03d}") for n in range(PAGE_SIZE + 3)])
+    first = client.get("/search/", {"q": "居住证"}).content.decode()
+    assert listed(first).count('class="matter-card"') == PAGE_SIZE
+    assert "page=2" in first
+    second = client.get("/search/", {"q": "居住证", "page": 2}).content.decode()
+    assert listed(second).count('class="matter-card"') == 3
+
+
+def test_search_suggests_names_when_nothing_matches(client):
+    indexed(make_matter(name="住房公积金提取"))
+    response = client.get("/search/", {"q": "公基金提取"})
+    html = response.content.decode()
+    if listed(html):  # the search understood the homophone typo outright: fine too
+        assert "住房公积金提取" in listed(html)
+    else:
+        assert 'data-testid="suggestions"' in html
+
+
+def test_search_combines_words_and_filters(client):
+    indexed(
+        make_matter(name="居住证办理", category="approval"),
+        make_matter(name="居住证明开具", category="certificate"),
+    )
+    results = listed(client.get("/search/", {"q": "居住", "category": "certificate"}).content.decode())
+    assert "居住证明开具" in results
+    assert "居住证办理" not in results
