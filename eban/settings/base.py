@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "eban.search",
     "eban.catalogue",
     "eban.api",
+    "eban.demo",
     # Wagtail: the publishing hub and the staff back office
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
