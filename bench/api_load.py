@@ -1,0 +1,221 @@
+"""Load on the production server setup: the guide API, the guide page, and a static file as ceiling.
+
+Setup: gunicorn, 2 workers, `eban.settings.production` (DEBUG off, a secret key set,
+static files collected and served by WhiteNoise), a throwaway database (SQLite; also
+PostgreSQL when DATABASE_URL is given) holding generated matters (bench/generate.py,
+sample data). The load tool is wrk on loopback, each request for a random matter code.
+Targets: ≥ 500 requests/s with p99 < 100 ms. The static file from the same server is the
+ceiling of this machine and server setup; the ratio says how close the dynamic pages come.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from .common import ROOT, database_kinds, eban, environ, result, run_python, throwaway_database
+
+WORKERS = 2
+CONNECTIONS = 16
+WRK_THREADS = 2
+MIN_RPS = 500
+MAX_P99_MS = 100
+
+LOAD_SCRIPT = """
+import django
+django.setup()
+from bench.generate import ensure_reference_data, generate_matters
+from eban.catalogue.interchange import import_matters
+ensure_reference_data()
+data = generate_matters({n}, seed=7)
+import_matters(data)
+from eban.catalogue.models import Matter
+print("\\n".join(Matter.objects.filter(live=True).values_list("code", flat=True)))
+"""
+
+LUA = """
+local codes = {{{codes}}}
+local prefix = "{prefix}"
+local suffix = "{suffix}"
+init = function(args)
+  math.randomseed(os.time())
+end
+request = function()
+  return wrk.format("GET", prefix .. codes[math.random(#codes)] .. suffix)
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not answer {url} within {timeout} s")
+        time.sleep(0.3)
+
+
+@contextmanager
+def gunicorn(env: dict[str, str]):
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="eban-bench-gunicorn-", suffix=".log", delete=False)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "eban.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/healthz")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        text = Path(log.name).read_text(errors="replace")
+        if "Traceback" in text or "ERROR" in text:
+            sys.stderr.write(f"gunicorn log ({log.name}):\n{text[-3000:]}\n")
+        else:
+            os.unlink(log.name)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrk(url: str, seconds: int, script: str | None = None) -> dict[str, float]:
+    """Run wrk; requests/s, p50/p99 latency (ms) and the count of errors and non-2xx answers."""
+    args = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    script_file = None
+    if script:
+        script_file = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script_file.write(script)
+        script_file.close()
+        args += ["-s", script_file.name]
+    try:
+        out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    finally:
+        if script_file:
+            os.unlink(script_file.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
+
+
+def lua_for(codes: list[str], prefix: str, suffix: str = "") -> str:
+    quoted = ",".join(f'"{c}"' for c in codes)
+    return LUA.format(codes=quoted, prefix=prefix, suffix=suffix)
+
+
+def prepare(env: dict[str, str], n: int) -> list[str]:
+    eban(["migrate", "--noinput", "-v", "0"], env)
+    eban(["collectstatic", "--noinput", "-v", "0"], env)
+    return run_python(LOAD_SCRIPT.format(n=n), env).split()
+
+
+def run(quick: bool = False) -> list[dict]:
+    if not shutil.which("wrk"):
+        return [result("api_load: wrk installed", None, "", "apt-get install wrk", False)]
+    seconds = 3 if quick else 10
+    n = 200 if quick else 1000
+    rows = []
+    for kind in database_kinds(quick):
+        with throwaway_database(kind) as db_env:
+            env = environ(
+                {
+                    **db_env,
+                    "EBAN_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                    "EBAN_SECURE_COOKIES": "0",
+                    "EBAN_DEBUG": "0",
+                }
+            )
+            codes = prepare(env, n)
+            with gunicorn(env) as base:
+                targets = [
+                    ("static file (ceiling)", base + "/static/css/site.css", None),
+                    ("GET /api/v1/matters/{code}", base + "/", lua_for(codes, "/api/v1/matters/")),
+                    ("guide page /matters/<code>/", base + "/", lua_for(codes, "/matters/", "/")),
+                ]
+                measured = {}
+                for label, url, script in targets:
+                    wrk(url, 2, script)  # warm up: caches, connections, lazy imports
+                    measured[label] = m = wrk(url, seconds, script)
+                    prefix = f"api_load [{kind}] {label}"
+                    is_ceiling = script is None
+                    rows.append(
+                        result(
+                            f"{prefix}: throughput",
+                            m["rps"],
+                            "req/s",
+                            "ceiling" if is_ceiling else f">= {MIN_RPS}",
+                            None if is_ceiling else m["rps"] >= MIN_RPS and m["errors"] == 0,
+                        )
+                    )
+                    rows.append(
+                        result(
+                            f"{prefix}: p99 latency",
+                            m["p99"],
+                            "ms",
+                            "ceiling" if is_ceiling else f"< {MAX_P99_MS}",
+                            None if is_ceiling else m["p99"] < MAX_P99_MS,
+                        )
+                    )
+                    if m["errors"]:
+                        rows.append(
+                            result(f"{prefix}: failed responses", m["errors"], "responses", "0", False)
+                        )
+                ceiling = measured["static file (ceiling)"]["rps"]
+                for label in ("GET /api/v1/matters/{code}", "guide page /matters/<code>/"):
+                    rows.append(
+                        result(
+                            f"api_load [{kind}] {label}: share of the static ceiling",
+                            100 * measured[label]["rps"] / ceiling,
+                            "%",
+                            "",
+                            None,
+                        )
+                    )
+    return rows
