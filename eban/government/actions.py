@@ -10,6 +10,11 @@ from eban.core import audit
 
 from .models import Department, Division
 
+DIVISION_CREATE = "government.division.create"
+DIVISION_UPDATE = "government.division.update"
+DEPARTMENT_CREATE = "government.department.create"
+DEPARTMENT_UPDATE = "government.department.update"
+
 DIVISION_FIELDS = ("name", "name_en", "level", "is_sample")
 DEPARTMENT_FIELDS = ("name", "name_en", "short_name", "phone", "address", "is_sample")
 
@@ -43,7 +48,7 @@ def upsert_division(
         division = Division.objects.filter(code=code).first()
         if division is None:
             division = Division.objects.create(code=code, parent=parent, **values)
-            audit.record(actor, "government.division.create", division, data={"code": code})
+            audit.record(actor, DIVISION_CREATE, division, data={"code": code})
             return division, True
         changed = _apply(division, values)
         if division.parent_id != (parent.pk if parent else None):
@@ -52,7 +57,7 @@ def upsert_division(
         if not changed:
             return division, False
         division.save()
-        audit.record(actor, "government.division.update", division, data={"changed": _printable(changed)})
+        audit.record(actor, DIVISION_UPDATE, division, data={"changed": _printable(changed)})
         return division, True
 
 
@@ -82,7 +87,7 @@ def upsert_department(
         department = Department.objects.filter(code=code).first()
         if department is None:
             department = Department.objects.create(code=code, division=division, **values)
-            audit.record(actor, "government.department.create", department, data={"code": code})
+            audit.record(actor, DEPARTMENT_CREATE, department, data={"code": code})
             return department, True
         changed = _apply(department, values)
         if department.division_id != division.pk:
@@ -91,7 +96,7 @@ def upsert_department(
         if not changed:
             return department, False
         department.save()
-        audit.record(actor, "government.department.update", department, data={"changed": _printable(changed)})
+        audit.record(actor, DEPARTMENT_UPDATE, department, data={"changed": _printable(changed)})
         return department, True
 
 

@@ -1,0 +1,54 @@
+"""`eban demo`: migrate, load the sample data, print the demo logins, start a task worker and serve."""
+
+import os
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from eban.demo.users import DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up and run the demo: migrate, loadsample, print the demo staff logins (demo-only "
+        "passwords), run a background worker and serve on 127.0.0.1."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("EBAN_PORT", "8000")))
+        parser.add_argument("--no-serve", action="store_true", help="Prepare everything, then stop.")
+        parser.add_argument("--no-worker", action="store_true", help="Do not start a background worker.")
+
+    def handle(self, *args, port, no_serve, no_worker, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("数据库已迁移 / database migrated")
+        call_command("loadsample", stdout=self.stdout, stderr=self.stderr)
+        self.print_logins(port)
+        if no_serve:
+            return
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "eban", "worker", "--no-startup-delay"])
+        try:
+            call_command("serve", port=port, noreload=True)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+    def print_logins(self, port: int) -> None:
+        base = f"http://127.0.0.1:{port}"
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.WARNING(
+                "演示账号（仅供演示，密码公开，切勿用于生产） / Demo logins (DEMO ONLY — public passwords)"
+            )
+        )
+        for username, password, role, _superuser, _groups in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {password:<22} {role}")
+        self.stdout.write(
+            f"  后台 back office: {base}/admin/    网站 site: {base}/    API: {base}/api/v1/docs"
+        )
+        self.stdout.write("")

@@ -1,0 +1,37 @@
+"""`eban loadsample`: load the sample divisions, departments, demo users and catalogue (idempotent)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from eban.catalogue.interchange import ImportRejected
+from eban.demo.loading import load_sample
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the sample data (divisions, departments, demo staff users, the sample catalogue in "
+        "eban/demo/sample/matters-*.json). Safe to run again: a second run changes nothing. Demo only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-users", action="store_true", help="Do not create the demo staff logins.")
+
+    def handle(self, *args, no_users=False, verbosity=1, **options):
+        try:
+            report = load_sample(with_users=not no_users)
+        except ImportRejected as exc:
+            for line in exc.report.lines():
+                self.stderr.write(line)
+            raise CommandError(
+                "样例事项未能导入，目录保持不变。 / The sample matters were not imported."
+            ) from None
+        self.stdout.write(
+            f"行政区划 divisions: {report.divisions_changed} 新增或更新 created or updated; "
+            f"部门 departments: {report.departments_changed}; "
+            f"演示账号 demo users: {report.users_changed}; 用户组 groups: {report.groups_changed}"
+        )
+        if report.matters is not None:
+            for line in report.matters.summary_lines():
+                self.stdout.write(line)
+        self.stdout.write(
+            self.style.SUCCESS("样例数据已就绪（仅供演示）。 / Sample data loaded (for demonstration only).")
+        )
