@@ -532,9 +532,10 @@ def _matter(i: int, rng: random.Random) -> dict[str, Any]:
                     "note": note,
                 }
             )
-    channels = sorted({"online", "window"} | ({"kiosk"} if rng.random() < 0.5 else set()))
+    chosen = {"online", "window"} | ({"kiosk"} if rng.random() < 0.5 else set())
     if rng.random() < 0.1:
-        channels = sorted({*channels, "overseas"})
+        chosen.add("overseas")
+    channels = [c for c in ("kiosk", "online", "window", "overseas") if c in chosen]
     steps = STEPS[: 2 if on_the_spot else rng.randint(3, 5)]
     return {
         "code": f"BENCH-{department}-{i:05d}",

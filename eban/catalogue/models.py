@@ -7,6 +7,7 @@ change is in the audit log (eban.core.audit).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -45,7 +46,9 @@ class LifeEvent(LocalizedNameMixin, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=40, unique=True)
     name_en = models.CharField(_("English name"), max_length=80, blank=True)
-    audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices, default=Audience.PERSON)
+    audience = models.CharField(
+        _("audience"), max_length=12, choices=Audience.choices, default=Audience.PERSON
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -63,7 +66,9 @@ matter_code_validator = RegexValidator(
 )
 
 
-class Matter(LocalizedNameMixin, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
+class Matter(
+    LocalizedNameMixin, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel
+):
     code = models.CharField(_("code"), max_length=64, unique=True, validators=[matter_code_validator])
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
@@ -76,7 +81,9 @@ class Matter(LocalizedNameMixin, WorkflowMixin, DraftStateMixin, LockableMixin, 
 
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, db_index=True)
     themes = ParentalManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="matters")
-    audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices, default=Audience.PERSON)
+    audience = models.CharField(
+        _("audience"), max_length=12, choices=Audience.choices, default=Audience.PERSON
+    )
     life_events = ParentalManyToManyField(
         LifeEvent, verbose_name=_("life events"), blank=True, related_name="matters"
     )
@@ -96,19 +103,25 @@ class Matter(LocalizedNameMixin, WorkflowMixin, DraftStateMixin, LockableMixin, 
     channel_window = models.BooleanField(_("service window"), default=True)
     channel_overseas = models.BooleanField(_("overseas service point"), default=False)
 
-    trips = models.PositiveSmallIntegerField(_("trips needed"), default=0, help_text=_("0 means no trip at all."))
+    trips = models.PositiveSmallIntegerField(
+        _("trips needed"), default=0, help_text=_("0 means no trip at all.")
+    )
     on_the_spot = models.BooleanField(_("completed on the spot (当场办结)"), default=False)
     statutory_days = models.PositiveSmallIntegerField(
         _("statutory time limit (working days)"), null=True, blank=True
     )
-    promised_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"), null=True, blank=True)
+    promised_days = models.PositiveSmallIntegerField(
+        _("promised time limit (working days)"), null=True, blank=True
+    )
 
     fee_free = models.BooleanField(_("free of charge"), default=True)
     fee_amount = models.DecimalField(_("fee (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True)
     fee_basis = models.TextField(_("fee basis"), blank=True)
 
     legal_basis = StreamField([("law", blocks.LegalBasisBlock())], verbose_name=_("legal basis"), blank=True)
-    conditions = StreamField([("condition", blocks.ConditionBlock())], verbose_name=_("conditions"), blank=True)
+    conditions = StreamField(
+        [("condition", blocks.ConditionBlock())], verbose_name=_("conditions"), blank=True
+    )
     materials = StreamField([("material", blocks.MaterialBlock())], verbose_name=_("materials"), blank=True)
     process = StreamField([("step", blocks.StepBlock())], verbose_name=_("process"), blank=True)
     faq = StreamField([("qa", blocks.FaqBlock())], verbose_name=_("FAQ"), blank=True)
@@ -150,7 +163,9 @@ class Matter(LocalizedNameMixin, WorkflowMixin, DraftStateMixin, LockableMixin, 
         if self.fee_free and self.fee_amount:
             errors["fee_amount"] = _("A free matter has no fee amount.")
         if not self.on_the_spot and self.promised_days is None:
-            errors["promised_days"] = _("Give the promised time limit, or mark the matter completed on the spot.")
+            errors["promised_days"] = _(
+                "Give the promised time limit, or mark the matter completed on the spot."
+            )
         if (
             self.statutory_days is not None
             and self.promised_days is not None
@@ -161,3 +176,54 @@ class Matter(LocalizedNameMixin, WorkflowMixin, DraftStateMixin, LockableMixin, 
             errors["channel_online"] = _("Offer the matter through at least one channel.")
         if errors:
             raise ValidationError(errors)
+
+
+class ImportJob(models.Model):
+    """One import of a catalogue file from the back office, run by a background task.
+
+    The progress is kept here so the page can poll it; the report is kept when it is done."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Imported")
+        REJECTED = "rejected", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file content"), editable=False)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    phase = models.CharField(_("phase"), max_length=20, blank=True)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("matter import")
+        verbose_name_plural = _("matter imports")
+        permissions = [("import_matters", _("Can import and export the catalogue of matters"))]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.REJECTED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
