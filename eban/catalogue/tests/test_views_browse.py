@@ -199,5 +199,5 @@ def test_search_combines_words_and_filters(client):
         make_matter(name="居住证明开具", category="certificate"),
     )
     results = listed(client.get("/search/", {"q": "居住", "category": "certificate"}).content.decode())
-    assert "居住证明开具" in results
-    assert "居住证办理" not in results
+    assert "</mark>证明开具" in results  # the name, with 居住 highlighted
+    assert "证办理" not in results
