@@ -57,7 +57,7 @@ DATA = load()
 MATTERS = DATA["matters"]
 
 
-def each(field=None):
+def each():
     return pytest.mark.parametrize("matter", MATTERS, ids=[m["code"] for m in MATTERS])
 
 
@@ -265,3 +265,10 @@ def test_shared_materials_exist_so_applicants_can_bring_nothing():
         if all(item["source"] == "shared" or not item["required"] for item in m["materials"])
     ]
     assert len(shared_only) >= 5
+
+
+def test_codes_and_names_do_not_collide_with_the_other_sample_files():
+    others = [p for p in SAMPLE.parent.glob("matters-*.json") if p != SAMPLE]
+    other_matters = [m for p in others for m in json.loads(p.read_text(encoding="utf-8"))["matters"]]
+    assert {m["code"] for m in MATTERS}.isdisjoint(m["code"] for m in other_matters)
+    assert {m["name"] for m in MATTERS}.isdisjoint(m["name"] for m in other_matters)
