@@ -6,3 +6,7 @@ class CatalogueConfig(AppConfig):
     name = "eban.catalogue"
     label = "catalogue"
     verbose_name = _("Service catalogue")
+
+    def ready(self) -> None:
+        # Connects the published/unpublished receivers (audit + search reindex).
+        from . import actions  # noqa: F401

@@ -73,8 +73,8 @@ MESSAGES: dict[str, tuple[Any, str]] = {
         "事项表中没有编码为“%(code)s”的事项。",
     ),
     "missing_sheet": (_("The workbook has no sheet “%(sheet)s”."), "工作簿中缺少工作表“%(sheet)s”。"),
-    "missing_column": (_("The required column “%(column)s” is missing."), "缺少必需的列“%(column)s”。"),
-    "unknown_column": (_("Unknown column “%(column)s”."), "无法识别的列“%(column)s”。"),
+    "missing_column": (_("The required column “%(name)s” is missing."), "缺少必需的列“%(name)s”。"),
+    "unknown_column": (_("Unknown column “%(name)s”."), "无法识别的列“%(name)s”。"),
     "unreadable": (_("The file cannot be read: %(error)s"), "无法读取文件：%(error)s"),
     "unsupported_type": (
         _("Unsupported file type “%(ext)s”: use .xlsx or .json."),

@@ -191,13 +191,13 @@ def _column_map(
             or by_key.get(text.split()[0])
         )
         if key is None:
-            report.add(sheet, 1, f"{get_column_letter(i + 1)} ({text})", "unknown_column", column=text)
+            report.add(sheet, 1, f"{get_column_letter(i + 1)} ({text})", "unknown_column", name=text)
         else:
             columns[key] = i
     missing = [k for k in required if k not in columns]
     for key in missing:
         label = dict(known)[key]
-        report.add(sheet, 1, header(key, label), "missing_column", column=header(key, label))
+        report.add(sheet, 1, header(key, label), "missing_column", name=header(key, label))
     return None if missing else columns
 
 
@@ -271,7 +271,7 @@ def _read(wb, report: ImportReport) -> list[tuple[dict[str, Any], _Where]]:
         _column_map(sheet, first[1] if first else (), MAIN_COLUMNS, REQUIRED_MAIN, report) if first else None
     )
     if first is None:
-        report.add(sheet, 1, "", "missing_column", column=header("code", "事项编码"))
+        report.add(sheet, 1, "", "missing_column", name=header("code", "事项编码"))
     if cols is None:
         return []
     records: list[tuple[dict[str, Any], _Where]] = []
