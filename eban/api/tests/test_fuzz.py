@@ -7,6 +7,8 @@ Bounded: at most 100 examples per operation, no shrinking of the database.
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -23,7 +25,17 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def catalogue(db):
+def in_test_transaction():
+    """Like Django's test client: requests must not close the connection holding the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def catalogue(db, in_test_transaction):
     """A small live catalogue so that some generated requests find something."""
     make_matter(code="FUZZ-1", name="老年人优待证办理", themes=("civil_affairs",))
     make_matter(
