@@ -13,8 +13,10 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from eban.government.models import Department, Division, DivisionLevel
@@ -26,6 +28,7 @@ PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 100
 GUIDE_CACHE_SECONDS = 10 * 60
 FACET_CACHE_SECONDS = 5 * 60
+CSRF_STAND_IN = "eban-csrf-token-stand-in"  # replaced by the request's token in a cached guide page
 
 # Shown on the home page when the catalogue holds them (first matching live matter for each).
 POPULAR = [
@@ -261,7 +264,12 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def guide(request: HttpRequest, code: str) -> HttpResponse:
-    """One matter's whole guide. Only live (published) matters exist here."""
+    """One matter's whole guide. Only live (published) matters exist here.
+
+    Costs one small query when cached: the page is rendered once per (matter version, language,
+    display mode, path) and kept with a stand-in for the CSRF token of the language form, which
+    is filled in per request. The guide's body is cached on its own too (shared by both modes).
+    """
     head = (
         Matter.objects.filter(live=True, code=code)
         .values("pk", "code", "name", "name_en", "summary", "updated_at", "is_sample", "category")
@@ -270,8 +278,17 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     if head is None:
         raise Http404
     lang = _lang()
-    key = f"catalogue:guide:{head['code']}:{head['updated_at'].timestamp()}:{lang}"
-    body = cache.get(key)
+    version = f"{head['code']}:{head['updated_at'].timestamp()}:{lang}"
+    page_key = None
+    if set(request.GET) <= {"elderly"}:  # other parameters would only fill the cache
+        elderly = int(bool(getattr(request, "elderly_mode", False)))
+        page_key = f"catalogue:guide-page:{version}:{elderly}:{request.get_full_path()}"
+        html = cache.get(page_key)
+        if html is not None:
+            return HttpResponse(html.replace(CSRF_STAND_IN, get_token(request)))
+
+    body_key = f"catalogue:guide:{version}"
+    body = cache.get(body_key)
     if body is None:
         matter = (
             Matter.objects.select_related("department__division")
@@ -279,10 +296,11 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
             .get(pk=head["pk"])
         )
         body = render_to_string("catalogue/_guide_body.html", {"matter": matter, "lang": lang})
-        cache.set(key, body, GUIDE_CACHE_SECONDS)
+        cache.set(body_key, body, GUIDE_CACHE_SECONDS)
     title = head["name_en"] if lang == "en" and head["name_en"] else head["name"]
-    return render(
-        request,
-        "catalogue/guide.html",
-        {"head": head, "title": title, "category": head["category"], "guide_body": body},
-    )
+    context = {"head": head, "title": title, "category": head["category"], "guide_body": mark_safe(body)}
+    if page_key is None:
+        return render(request, "catalogue/guide.html", context)
+    html = render_to_string("catalogue/guide.html", {**context, "csrf_token": CSRF_STAND_IN}, request=request)
+    cache.set(page_key, html, GUIDE_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_STAND_IN, get_token(request)))

@@ -285,3 +285,32 @@ def test_home_page_counts_live_matters_per_theme(client):
     html = client.get("/").content.decode()
     chip = html[html.index("?theme=housing_fund") :]
     assert '<span class="count">2</span>' in chip[: chip.index("</a>")]
+
+
+def _csrf_value(html: str) -> str:
+    start = html.index('name="csrfmiddlewaretoken" value="') + len('name="csrfmiddlewaretoken" value="')
+    return html[start : html.index('"', start)]
+
+
+def test_cached_guide_page_carries_a_working_token_for_the_language_switch(client):
+    from django.test import Client
+
+    matter = full_guide()
+    strict = Client(enforce_csrf_checks=True)
+    strict.get(guide_url(matter))  # renders and caches
+    html = strict.get(guide_url(matter)).content.decode()  # from the cache
+    token = _csrf_value(html)
+    assert "stand-in" not in token and len(token) == 64
+    response = strict.post(
+        "/i18n/setlang/", {"language": "en", "next": guide_url(matter), "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert "Senior citizen card application" in strict.get(guide_url(matter)).content.decode()
+
+
+def test_elderly_and_standard_guide_pages_are_cached_apart(client):
+    matter = full_guide()
+    client.get(guide_url(matter) + "?elderly=1")
+    client.get(guide_url(matter) + "?elderly=0")
+    assert 'class="elderly' not in client.get(guide_url(matter)).content.decode()
+    assert 'class="elderly' in client.get(guide_url(matter) + "?elderly=1").content.decode()
