@@ -158,7 +158,12 @@ def test_guide_fits_a_phone_screen(new_page, live_server, catalogue, screenshot)
     screenshot(page, "home-phone")
     page.goto(live_server.url + "/matters/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.locator("details[data-filters]").get_attribute("open") is None  # results first on a phone
     screenshot(page, "browse-phone")
+    page.goto(live_server.url + "/search/?q=" + "优待证")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.get_by_test_id("matter-list").is_visible()
+    screenshot(page, "search-phone")
 
 
 def test_english_guide_shows_the_english_name(page, live_server, catalogue):
