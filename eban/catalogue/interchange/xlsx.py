@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from .report import ImportReport
 from .schema import PARTS
+from .xlsx_fast import FastWorkbook
 
 MATTERS_SHEET = "事项 matters"
 MAIN_COLUMNS = [
@@ -240,10 +241,13 @@ def _rows(ws) -> Iterator[tuple[int, tuple]]:
 def read_xlsx(content: bytes, report: ImportReport) -> list[tuple[dict[str, Any], _Where]]:
     """The matters of a workbook with where each field came from (problems go to `report`)."""
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        report.add("", None, "", "unreadable", error=str(exc) or type(exc).__name__)
-        return []
+        wb = FastWorkbook(io.BytesIO(content))
+    except Exception:  # not a plain workbook: let openpyxl try (and say what is wrong)
+        try:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            report.add("", None, "", "unreadable", error=str(exc) or type(exc).__name__)
+            return []
     try:
         return _read(wb, report)
     finally:
