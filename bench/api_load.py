@@ -22,11 +22,13 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from eban.demo.management.commands.serve import gunicorn_argv
+
 from .common import ROOT, database_kinds, eban, environ, result, run_python, throwaway_database
 
 WORKERS = 2
-CONNECTIONS = 16
-WRK_THREADS = 2
+CONNECTIONS = int(os.environ.get("EBAN_BENCH_CONNECTIONS", "8"))  # concurrent clients, 4 per worker
+WRK_THREADS = 1  # one wrk thread is plenty on loopback and leaves the CPUs to the server
 MIN_RPS = 500
 MAX_P99_MS = 100
 
@@ -55,6 +57,38 @@ end
 """
 
 
+def log(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def redis_url() -> str | None:
+    """The cache of the production setup: EBAN_CACHE_URL, else the local Redis if it answers, else None."""
+    if os.environ.get("EBAN_CACHE_URL"):
+        return os.environ["EBAN_CACHE_URL"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return "redis://127.0.0.1:6379/15"
+    except OSError:
+        pass
+    return None
+
+
+def warm_up(base: str, paths: list[str]) -> None:
+    """Request every path once, so the measurement sees the steady state (caches filled)."""
+    failed = 0
+    for path in paths:
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                response.read()
+        except OSError:  # HTTPError included: the measurement reports failed answers
+            failed += 1
+    if failed:
+        log(f"api_load: warm-up: {failed} of {len(paths)} requests failed (e.g. {base}{paths[0]})")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -80,18 +114,7 @@ def gunicorn(env: dict[str, str]):
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="eban-bench-gunicorn-", suffix=".log", delete=False)
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "eban.wsgi:application",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_argv(port, WORKERS),  # exactly what `eban serve` runs in production
         env=env,
         cwd=ROOT,
         stdout=log,
@@ -162,6 +185,8 @@ def run(quick: bool = False) -> list[dict]:
     seconds = 3 if quick else 10
     n = 200 if quick else 1000
     rows = []
+    cache_url = redis_url()
+    cache_name = "redis" if cache_url else "locmem"
     for kind in database_kinds(quick):
         with throwaway_database(kind) as db_env:
             env = environ(
@@ -170,10 +195,17 @@ def run(quick: bool = False) -> list[dict]:
                     "EBAN_ALLOWED_HOSTS": "127.0.0.1,localhost",
                     "EBAN_SECURE_COOKIES": "0",
                     "EBAN_DEBUG": "0",
+                    "EBAN_CACHE_URL": cache_url or "",
                 }
             )
+            started = time.monotonic()
             codes = prepare(env, n)
+            log(
+                f"api_load: {kind} database with {len(codes)} matters ready in {time.monotonic() - started:.0f} s"
+            )
             with gunicorn(env) as base:
+                warm_up(base, [f"/api/v1/matters/{code}" for code in codes])
+                warm_up(base, [f"/matters/{code}/" for code in codes])
                 targets = [
                     ("static file (ceiling)", base + "/static/css/site.css", None),
                     ("GET /api/v1/matters/{code}", base + "/", lua_for(codes, "/api/v1/matters/")),
@@ -181,9 +213,10 @@ def run(quick: bool = False) -> list[dict]:
                 ]
                 measured = {}
                 for label, url, script in targets:
+                    log(f"api_load: {kind}: {label}")
                     wrk(url, 2, script)  # warm up: caches, connections, lazy imports
                     measured[label] = m = wrk(url, seconds, script)
-                    prefix = f"api_load [{kind}] {label}"
+                    prefix = f"api_load [{kind}, {cache_name}, {CONNECTIONS} conn] {label}"
                     is_ceiling = script is None
                     rows.append(
                         result(
@@ -211,7 +244,7 @@ def run(quick: bool = False) -> list[dict]:
                 for label in ("GET /api/v1/matters/{code}", "guide page /matters/<code>/"):
                     rows.append(
                         result(
-                            f"api_load [{kind}] {label}: share of the static ceiling",
+                            f"api_load [{kind}, {cache_name}, {CONNECTIONS} conn] {label}: share of the static ceiling",
                             100 * measured[label]["rps"] / ceiling,
                             "%",
                             "",
