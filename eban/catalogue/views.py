@@ -194,6 +194,17 @@ def _find(q: str, filters: Filters):
     return find_matters(q, **filters.values)
 
 
+def _highlight_words(q: str) -> str:
+    """The words of a query worth marking in the results, space-separated: the query itself and
+    its content words as the search segments them (老年人优待证怎么办 → 老年人, 优待证)."""
+    from eban.search.analysis import content_runs, is_cjk, normalize, strip_question
+
+    words = [
+        w for run in content_runs(strip_question(normalize(q))) for w in run if len(w) >= 2 or not is_cjk(w)
+    ]
+    return " ".join(dict.fromkeys([q, *words]))
+
+
 # ---------------------------------------------------------------- views
 
 
@@ -252,6 +263,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page = _page(request, result.matters)
         matters = _with_relations(page)
         context.update(
+            mark=_highlight_words(q),
             page=page,
             matters=matters,
             total=page.paginator.count,

@@ -1,5 +1,7 @@
 """The browse and search pages (through eban.catalogue.queries.find_matters)."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -23,12 +25,13 @@ def indexed(*matters):
     return matters
 
 
-def listed(html: str) -> str:
-    """The result list of a page (empty when there is none)."""
+def listed(html: str, *, marks: bool = False) -> str:
+    """The result list of a page (empty when there is none), without the highlighting unless asked."""
     if 'data-testid="matter-list"' not in html:
         return ""
     start = html.index('data-testid="matter-list"')
-    return html[start : html.index("</ol>", start)]
+    found = html[start : html.index("</ol>", start)]
+    return found if marks else re.sub("</?mark>", "", found)
 
 
 # ---------------------------------------------------------------- browse
@@ -130,7 +133,7 @@ def test_search_finds_a_matter_by_name_and_highlights_the_words(client):
     indexed(make_matter(name="老年人优待证办理"))
     response = client.get("/search/", {"q": "优待证"})
     assert response.status_code == 200
-    results = listed(response.content.decode())
+    results = listed(response.content.decode(), marks=True)
     assert "<mark>优待证</mark>" in results
 
 
@@ -199,5 +202,11 @@ def test_search_combines_words_and_filters(client):
         make_matter(name="居住证明开具", category="certificate"),
     )
     results = listed(client.get("/search/", {"q": "居住", "category": "certificate"}).content.decode())
-    assert "</mark>证明开具" in results  # the name, with 居住 highlighted
-    assert "证办理" not in results
+    assert "居住证明开具" in results
+    assert "居住证办理" not in results
+
+
+def test_search_highlights_the_words_of_a_question(client):
+    indexed(make_matter(name="老年人优待证办理"))
+    results = listed(client.get("/search/", {"q": "老年人优待证怎么办"}).content.decode(), marks=True)
+    assert "<mark>老年人优待证</mark>办理" in results
