@@ -25,6 +25,7 @@ from eban.government.models import Department, Division
 
 from .guide import matter_to_dict
 from .models import LifeEvent, Matter, Theme
+from .queries import find_matters
 
 router = Router(tags=["catalogue"])
 
@@ -203,8 +204,6 @@ def _summary(request: HttpRequest, matter: Matter) -> dict:
 )
 def list_matters(request: HttpRequest, filters: Query[MatterFilters]):
     """Live matters, best match first when `q` is given; every filter narrows the list."""
-    from .queries import find_matters
-
     _check_codes(filters)
     q = CONTROL_CHARS_RE.sub(" ", filters.q).strip()
     result = find_matters(
