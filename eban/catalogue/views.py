@@ -20,9 +20,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from eban.government.models import Department, Division, DivisionLevel
+from eban.search.analysis import content_runs, is_cjk, normalize, strip_question
 
 from .enums import Audience, Category, Channel
 from .models import LifeEvent, Matter, Theme
+from .queries import find_matters
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 100
@@ -189,16 +191,12 @@ def _chosen(filters: Filters, facets: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _find(q: str, filters: Filters):
-    from .queries import find_matters  # the search helper's module
-
     return find_matters(q, **filters.values)
 
 
 def _highlight_words(q: str) -> str:
     """The words of a query worth marking in the results, space-separated: the query itself and
     its content words as the search segments them (老年人优待证怎么办 → 老年人, 优待证)."""
-    from eban.search.analysis import content_runs, is_cjk, normalize, strip_question
-
     words = [
         w for run in content_runs(strip_question(normalize(q))) for w in run if len(w) >= 2 or not is_cjk(w)
     ]
