@@ -123,3 +123,17 @@ def test_the_upload_needs_a_csrf_token(staff_user, catalogue_json):
     client.force_login(staff_user)
     assert upload(client, catalogue_json).status_code == 403
     assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "wagtailsnippets_catalogue_theme:list",
+        "wagtailsnippets_catalogue_lifeevent:list",
+        "wagtailsnippets_government_division:list",
+        "wagtailsnippets_government_department:list",
+    ],
+)
+def test_reference_lists_are_editable_snippets(admin_client, url_name):
+    ensure_reference_data()
+    assert admin_client.get(reverse(url_name)).status_code == 200
