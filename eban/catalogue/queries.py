@@ -148,7 +148,7 @@ def find_matters(
     q = (q or "").strip()
     if not q:
         return MatterSearchResult(matters=qs.order_by("code"), total=qs.count())
-    hits = search(q, DOC_TYPE, restrict=qs.values("id") if filtered else None)
+    hits = search(q, DOC_TYPE, restrict=qs.order_by().values("id") if filtered else None)
     query = hits.plan.text if hits.plan else q
     return MatterSearchResult(
         matters=RankedMatters(hits.ids), total=hits.total, suggestions=hits.suggestions, query=query

@@ -193,8 +193,13 @@ def _runs(text: str) -> Iterator[str]:
     return (m.group() for m in _TOKEN_RE.finditer(normalize(text)))
 
 
-def field_terms(text: str, level: str = TEXT) -> set[str]:
+def field_terms(text: str, level: str = TEXT) -> frozenset[str]:
     """The terms of one field of a document. `level` is TITLE, PHRASE or TEXT."""
+    return _field_terms(text, level)
+
+
+@lru_cache(maxsize=50000)  # catalogues repeat themselves: departments, themes, common conditions
+def _field_terms(text: str, level: str) -> frozenset[str]:
     terms: set[str] = set()
     rich = level in (TITLE, PHRASE)
     for run in _runs(text):
@@ -225,7 +230,7 @@ def field_terms(text: str, level: str = TEXT) -> set[str]:
                 terms.add(term(INITIALS, initials[i : i + INITIALS_LENGTH]))
             terms.update(term(CHAR, ch) for ch in run)
             terms.update(term(SYLLABLE, s) for s in sy if s)
-    return terms
+    return frozenset(terms)
 
 
 @dataclass

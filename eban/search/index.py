@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .analysis import Field, document_terms
 from .models import IndexEntry, SearchDocument
@@ -33,11 +33,20 @@ def remove_documents(doc_type: str, doc_ids: Iterable[int]) -> None:
         SearchDocument.objects.filter(doc_type=doc_type, doc_id__in=chunk).delete()
 
 
-def _entries(document: Document) -> list[IndexEntry]:
+def _entries(document: Document) -> list[tuple]:
     return [
-        IndexEntry(term=t, doc_type=document.doc_type, doc_id=document.doc_id, weight=w)
+        (t, document.doc_type, document.doc_id, w)
         for t, w in document_terms(document.fields, document.code).items()
     ]
+
+
+def _insert(entries: list[tuple]) -> None:
+    """Plain multi-row inserts: much faster than building 100,000s of model instances."""
+    table = connection.ops.quote_name(IndexEntry._meta.db_table)
+    sql = f"INSERT INTO {table} (term, doc_type, doc_id, weight) VALUES (%s, %s, %s, %s)"
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), BATCH_SIZE):
+            cursor.executemany(sql, entries[start : start + BATCH_SIZE])
 
 
 def index_documents(doc_type: str, doc_ids: Sequence[int], documents: Iterable[Document]) -> int:
@@ -49,7 +58,7 @@ def index_documents(doc_type: str, doc_ids: Sequence[int], documents: Iterable[D
     with transaction.atomic():
         remove_documents(doc_type, doc_ids)
         docs: list[SearchDocument] = []
-        entries: list[IndexEntry] = []
+        entries: list[tuple] = []
         for document in documents:
             docs.append(
                 SearchDocument(
@@ -61,11 +70,11 @@ def index_documents(doc_type: str, doc_ids: Sequence[int], documents: Iterable[D
             )
             entries.extend(_entries(document))
             if len(entries) >= BATCH_SIZE:
-                IndexEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+                _insert(entries)
                 written += len(entries)
                 entries = []
         SearchDocument.objects.bulk_create(docs, batch_size=1000)
-        IndexEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+        _insert(entries)
         written += len(entries)
     return written
 

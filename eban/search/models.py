@@ -48,7 +48,7 @@ class IndexEntry(models.Model):
         indexes = [
             # Covering index: the lookups and the grouped scoring read only this index.
             models.Index(fields=["term", "doc_type", "doc_id", "weight"], name="search_entry_term"),
-            models.Index(fields=["doc_type", "doc_id"], name="search_entry_doc"),
+            models.Index(fields=["doc_id", "doc_type"], name="search_entry_doc_id"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,8 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, When
 
 from .analysis import EXACT, QueryPlan, analyse_query
 from .models import IndexEntry, SearchDocument
@@ -19,6 +20,7 @@ from .synonyms import synonym_map
 RELATIVE_CUTOFF = 0.12  # results scoring under this share of the best one are noise
 COMMON_SHARE = 0.35  # terms in more than this share of documents are left out (when others remain)
 SUGGESTIONS = 5
+POSTINGS_BUDGET = 8000  # postings read by the scoring query, at most (plus the rarest term of each concept)
 _COUNT_TTL = 60.0
 _counts: dict[str, tuple[float, int]] = {}
 
@@ -52,11 +54,28 @@ def forget_counts() -> None:
     _counts.clear()
 
 
-def _lookup_condition(plan: QueryPlan, terms) -> Q:
-    condition = Q(term__in=list(terms))
-    for low, high, _weight, _concept in plan.prefixes:
-        condition |= Q(term__gte=low, term__lt=high)
-    return condition
+def _table() -> str:
+    return connection.ops.quote_name(IndexEntry._meta.db_table)
+
+
+def _where_terms(terms: list[str], prefixes: list[tuple]) -> tuple[str, list]:
+    """`term IN (…) OR term >= low AND term < high …`: index lookups and index range scans only."""
+    parts, params = [], []
+    if terms:
+        parts.append(f"term IN ({', '.join(['%s'] * len(terms))})")
+        params += terms
+    for low, high, *_rest in prefixes:
+        parts.append("(term >= %s AND term < %s)")
+        params += [low, high]
+    return " OR ".join(parts), params
+
+
+def _term_frequencies(plan: QueryPlan, doc_type: str) -> dict[str, int]:
+    where, params = _where_terms(list(plan.terms), plan.prefixes)
+    sql = f"SELECT term, COUNT(*) FROM {_table()} WHERE doc_type = %s AND ({where}) GROUP BY term"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [doc_type, *params])
+        return dict(cursor.fetchall())
 
 
 def search(query: str, doc_type: str, *, restrict: QuerySet | None = None) -> SearchHits:
@@ -72,14 +91,7 @@ def search(query: str, doc_type: str, *, restrict: QuerySet | None = None) -> Se
     total_docs = max(document_count(doc_type), 1)
 
     # 1. How common is each term (and each initials prefix)?
-    frequency: dict[str, int] = {}
-    rows = (
-        IndexEntry.objects.filter(_lookup_condition(plan, plan.terms), doc_type=doc_type)
-        .values_list("term")
-        .annotate(n=Count("doc_id"))
-    )
-    for t, n in rows:
-        frequency[t] = n
+    frequency = _term_frequencies(plan, doc_type)
     if not frequency:
         hits.suggestions = suggest(plan, doc_type)
         return hits
@@ -97,50 +109,51 @@ def search(query: str, doc_type: str, *, restrict: QuerySet | None = None) -> Se
         common = {t for t, _w, _c in exact if frequency[t] > COMMON_SHARE * total_docs}
         if len(common) < len(exact) + len(prefixes):
             exact = [e for e in exact if e[0] not in common]
+    exact = _within_budget(exact, frequency, sum(v for t, v in frequency.items() if t not in plan.terms))
 
-    weight_cases = [When(term=t, then=Value(w * idf(frequency[t]))) for t, w, _c in exact]
-    concept_cases = [When(term=t, then=Value(c)) for t, _w, c in exact if c is not None]
-    for low, high, weight, concept in prefixes:
-        weight_cases.append(When(term__gte=low, term__lt=high, then=Value(weight)))
-        if concept is not None:
-            concept_cases.append(When(term__gte=low, term__lt=high, then=Value(concept)))
-    exact_terms = [t for t, _w, _c in exact if t.startswith(EXACT + ":")]
-    major_terms = [t for t, _w, c in exact if c in plan.major]
-    major_cases = [When(term__in=major_terms, then=Value(1))] if major_terms else []
-    for low, high, _weight, concept in prefixes:
-        if concept in plan.major:
-            major_cases.append(When(term__gte=low, term__lt=high, then=Value(1)))
-
-    # 2. Score every matching document in one grouped query.
-    qs = IndexEntry.objects.filter(_terms_or_prefixes(exact, prefixes), doc_type=doc_type)
-    if restrict is not None:
-        qs = qs.filter(doc_id__in=restrict)
-    annotations = {
-        "score": Sum(F("weight") * Case(*weight_cases, default=Value(0.0), output_field=FloatField())),
-        "covered": Count(Case(*concept_cases, default=None, output_field=IntegerField()), distinct=True)
-        if concept_cases
-        else Value(0, output_field=IntegerField()),
-        "exact": Max(
-            Case(When(term__in=exact_terms, then=Value(1)), default=Value(0), output_field=IntegerField())
+    # 2. Score every matching document in one grouped query: the query's terms are a small
+    #    VALUES table joined to the index (an index lookup per term, no per-row CASE chains).
+    rows_sql, params = [], []
+    for t, w, c in exact:
+        rows_sql.append("(%s, %s, %s, %s, %s)")
+        is_exact = 1 if t.startswith(EXACT + ":") else 0
+        params += [t, round(w * idf(frequency[t]), 6), -1 if c is None else c, is_exact, int(c in plan.major)]
+    parts = []
+    if rows_sql:
+        parts.append(
+            "SELECT e.doc_id AS doc_id, e.weight * v.column2 AS score, v.column3 AS concept, "
+            "v.column4 AS exact, v.column5 AS major "
+            f"FROM (VALUES {', '.join(rows_sql)}) AS v JOIN {_table()} e ON e.term = v.column1 AND e.doc_type = %s"
         )
-        if exact_terms
-        else Value(0, output_field=IntegerField()),
-        "major": Max(Case(*major_cases, default=Value(0), output_field=IntegerField()))
-        if major_cases
-        else Value(0, output_field=IntegerField()),
-    }
+        params.append(doc_type)
+    for low, high, w, c in prefixes:
+        parts.append(
+            "SELECT doc_id, weight * %s AS score, %s AS concept, 0 AS exact, %s AS major "
+            f"FROM {_table()} WHERE doc_type = %s AND term >= %s AND term < %s"
+        )
+        params += [round(w, 6), -1 if c is None else c, int(c in plan.major), doc_type, low, high]
+    restrict_sql = ""
+    if restrict is not None:
+        sub_sql, sub_params = restrict.order_by().query.sql_with_params()
+        restrict_sql = f" WHERE doc_id IN ({sub_sql})"
+        params += list(sub_params)
+    having = " HAVING MAX(major) = 1 OR MAX(exact) = 1" if plan.major else ""
+    sql = (
+        "SELECT doc_id, SUM(score), COUNT(DISTINCT CASE WHEN concept >= 0 THEN concept END), MAX(exact), MAX(major) "
+        f"FROM ({' UNION ALL '.join(parts)}) hits{restrict_sql} GROUP BY doc_id{having}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+
     ranked = []
     concepts = max(plan.concepts, 1)
     needs_major = bool(plan.major)
-    for doc_id, score, covered, is_exact, has_major in (
-        qs.values("doc_id")
-        .annotate(**annotations)
-        .values_list("doc_id", "score", "covered", "exact", "major")
-    ):
-        if needs_major and not (has_major or is_exact):
+    for doc_id, score, covered_n, exact_hit, has_major in rows:
+        if needs_major and not (has_major or exact_hit):
             continue  # matched only through a one-character word such as 证 or 办
-        coverage = 1.0 if is_exact or not plan.concepts else min(covered, concepts) / concepts
-        final = (score or 0.0) * coverage * coverage
+        coverage = 1.0 if exact_hit or not plan.concepts else min(covered_n, concepts) / concepts
+        final = float(score or 0.0) * coverage * coverage
         if final > 0:
             ranked.append((final, doc_id))
     if not ranked:
@@ -154,11 +167,30 @@ def search(query: str, doc_type: str, *, restrict: QuerySet | None = None) -> Se
     return hits
 
 
-def _terms_or_prefixes(exact, prefixes) -> Q:
-    condition = Q(term__in=[t for t, _w, _c in exact])
-    for low, high, _weight, _concept in prefixes:
-        condition |= Q(term__gte=low, term__lt=high)
-    return condition
+def _within_budget(exact: list[tuple[str, float, int | None]], frequency: dict[str, int], used: int) -> list:
+    """Keep the query's cost bounded whatever the catalogue's size.
+
+    The rarest term of every concept is always kept; the other terms are added rarest first
+    while the postings to read stay within POSTINGS_BUDGET. Common terms add little to the
+    score (their idf is low) and most of the cost.
+    """
+    if used + sum(frequency[t] for t, _w, _c in exact) <= POSTINGS_BUDGET:
+        return exact
+    by_rarity = sorted(exact, key=lambda e: frequency[e[0]])
+    kept, seen = [], set()
+    for entry in by_rarity:
+        if entry[2] is not None and entry[2] not in seen:
+            seen.add(entry[2])
+            kept.append(entry)
+            used += frequency[entry[0]]
+    for entry in by_rarity:
+        if entry in kept:
+            continue
+        if used + frequency[entry[0]] > POSTINGS_BUDGET:
+            break
+        kept.append(entry)
+        used += frequency[entry[0]]
+    return kept
 
 
 def suggest(plan: QueryPlan, doc_type: str, limit: int = SUGGESTIONS) -> list[str]:

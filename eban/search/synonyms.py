@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Length
 
 from .models import Synonym
 
@@ -13,8 +14,15 @@ _cache: dict = {"stamp": None, "map": {}}
 
 
 def _stamp() -> tuple:
-    row = Synonym.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
-    return (row["n"], row["changed"])
+    """Changes whenever a group is added, deleted, edited, enabled or disabled (even by .update())."""
+    row = Synonym.objects.aggregate(
+        n=Count("id"),
+        enabled=Count("id", filter=Q(enabled=True)),
+        changed=Max("updated_at"),
+        size=Sum(Length("terms")),
+        last=Max("id"),
+    )
+    return tuple(row.values())
 
 
 def build_map(groups: list[list[str]]) -> dict[str, tuple[str, ...]]:
