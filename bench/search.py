@@ -132,4 +132,4 @@ if __name__ == "__main__":  # python -m bench.search [--quick]
     import sys
 
     for row in run(quick="--quick" in sys.argv):
-        print(json.dumps(row, ensure_ascii=False))
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")

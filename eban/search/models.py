@@ -96,14 +96,12 @@ class Synonym(models.Model):
         super().clean()
         words = self.term_list
         if len(words) < 2:
-            raise ValidationError(
-                {"terms": _("Give at least two different words (同义词组至少要有两个不同的词).")}
-            )
+            raise ValidationError({"terms": _("Give at least two different words.")})
         too_long = [w for w in words if len(w) > 20]
         if too_long:
             raise ValidationError(
                 {
-                    "terms": _("Each word can have at most 20 characters (每个词最多 20 个字): %(words)s")
+                    "terms": _("Each word can have at most 20 characters: %(words)s")
                     % {"words": ", ".join(too_long)}
                 }
             )
