@@ -7,6 +7,7 @@ import pytest
 from eban.catalogue import api as catalogue_api
 from eban.catalogue.enums import Audience, Category, Channel
 from eban.catalogue.guide import matter_to_dict
+from eban.catalogue.search import reindex_matters
 from eban.catalogue.testing import make_department, make_matter
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,28 @@ def test_list_filters_by_channel(client):
     make_matter(code="CH-2")
     body = client.get("/api/v1/matters", {"channel": "overseas"}).json()
     assert [item["code"] for item in body["items"]] == ["CH-1"]
+
+
+def test_list_searches_with_q_best_match_first(client):
+    wanted = make_matter(code="Q-1", name="居住证办理", aliases="暂住证")
+    other = make_matter(code="Q-2", name="户籍证明")
+    reindex_matters([wanted.pk, other.pk])
+    body = client.get("/api/v1/matters", {"q": "暂住证怎么办"}).json()
+    assert body["items"][0]["code"] == "Q-1"
+
+
+def test_list_suggests_other_queries_when_nothing_matches(client):
+    matter = make_matter(code="S-1", name="住房公积金提取")
+    reindex_matters([matter.pk])
+    body = client.get("/api/v1/matters", {"q": "飞船驾驶执照"}).json()
+    assert body["total"] == 0
+    assert body["items"] == []
+    assert isinstance(body["suggestions"], list)
+
+
+def test_list_ignores_control_characters_in_q(client):
+    response = client.get("/api/v1/matters", {"q": "居住\x00证"})
+    assert response.status_code == 200
 
 
 def test_list_is_paginated_with_total_and_links(client):
