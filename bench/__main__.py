@@ -46,15 +46,16 @@ def run_one(name: str, quick: bool) -> list[dict]:
 
 
 def merge(rows: list[dict], path: Path = RESULTS_FILE) -> list[dict]:
-    """Replace the rows of the same names in `path`, keep the others, in order."""
+    """Replace the rows of the same names in `path` where they stand, keep the others, add the new ones."""
     existing: list[dict] = []
     if path.exists():
         try:
             existing = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError:
             existing = []
-    new_names = {row["name"] for row in rows}
-    merged = [row for row in existing if row.get("name") not in new_names] + rows
+    fresh = {row["name"]: row for row in rows}
+    merged = [fresh.pop(row.get("name"), row) for row in existing]  # replaced in place
+    merged += [row for row in rows if row["name"] in fresh]  # new names at the end
     path.write_text(json.dumps(merged, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return merged
 
