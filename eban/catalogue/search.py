@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from eban.search.analysis import PHRASE, TEXT, TITLE, Field
-from eban.search.index import Document, clear, index_documents
+from eban.search.index import Document, clear, index_documents, optimize
 from eban.search.query import forget_counts
 
 from .models import Matter
@@ -90,6 +90,7 @@ def reindex_all(progress: Callable[[int, int], None] | None = None, batch: int =
         index_documents(DOC_TYPE, [], (matter_document(m) for m in _live(chunk)))
         if progress:
             progress(min(start + batch, len(ids)), len(ids))
+    optimize()
     forget_counts()
     logger.info("search index rebuilt: %d matters", len(ids))
     return len(ids)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Count
 
 from .analysis import Field, document_terms
-from .models import IndexEntry, SearchDocument
+from .models import IndexEntry, SearchDocument, TermStat
 
 BATCH_SIZE = 5000
 
@@ -25,12 +27,42 @@ class Document:
     boost: float = 0.0
 
 
+def _quoted(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def remove_documents(doc_type: str, doc_ids: Iterable[int]) -> None:
     ids = list(doc_ids)
+    delta: Counter = Counter()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
+        for t, n in (
+            IndexEntry.objects.filter(doc_type=doc_type, doc_id__in=chunk)
+            .values_list("term")
+            .annotate(n=Count("doc_id"))
+            .order_by()
+        ):
+            delta[t] -= n
         IndexEntry.objects.filter(doc_type=doc_type, doc_id__in=chunk).delete()
         SearchDocument.objects.filter(doc_type=doc_type, doc_id__in=chunk).delete()
+    _apply_frequencies(doc_type, delta)
+
+
+def _apply_frequencies(doc_type: str, delta: Counter) -> None:
+    """Add `delta` (term → change in postings) to the term statistics, in bulk upserts."""
+    rows = [(doc_type, t, n) for t, n in delta.items() if n]
+    if not rows:
+        return
+    table = _quoted(TermStat)
+    sql = (
+        f"INSERT INTO {table} (doc_type, term, df) VALUES (%s, %s, %s) "
+        f"ON CONFLICT (doc_type, term) DO UPDATE SET df = {table}.df + excluded.df"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
+    if any(n < 0 for _d, _t, n in rows):
+        TermStat.objects.filter(doc_type=doc_type, df__lte=0).delete()
 
 
 def _entries(document: Document) -> list[tuple]:
@@ -42,8 +74,7 @@ def _entries(document: Document) -> list[tuple]:
 
 def _insert(entries: list[tuple]) -> None:
     """Plain multi-row inserts: much faster than building 100,000s of model instances."""
-    table = connection.ops.quote_name(IndexEntry._meta.db_table)
-    sql = f"INSERT INTO {table} (term, doc_type, doc_id, weight) VALUES (%s, %s, %s, %s)"
+    sql = f"INSERT INTO {_quoted(IndexEntry)} (term, doc_type, doc_id, weight) VALUES (%s, %s, %s, %s)"
     with connection.cursor() as cursor:
         for start in range(0, len(entries), BATCH_SIZE):
             cursor.executemany(sql, entries[start : start + BATCH_SIZE])
@@ -59,6 +90,7 @@ def index_documents(doc_type: str, doc_ids: Sequence[int], documents: Iterable[D
         remove_documents(doc_type, doc_ids)
         docs: list[SearchDocument] = []
         entries: list[tuple] = []
+        delta: Counter = Counter()
         for document in documents:
             docs.append(
                 SearchDocument(
@@ -68,7 +100,9 @@ def index_documents(doc_type: str, doc_ids: Sequence[int], documents: Iterable[D
                     boost=document.boost,
                 )
             )
-            entries.extend(_entries(document))
+            new = _entries(document)
+            delta.update(t for t, *_rest in new)
+            entries.extend(new)
             if len(entries) >= BATCH_SIZE:
                 _insert(entries)
                 written += len(entries)
@@ -76,6 +110,7 @@ def index_documents(doc_type: str, doc_ids: Sequence[int], documents: Iterable[D
         SearchDocument.objects.bulk_create(docs, batch_size=1000)
         _insert(entries)
         written += len(entries)
+        _apply_frequencies(doc_type, delta)
     return written
 
 
@@ -84,3 +119,16 @@ def clear(doc_type: str) -> None:
     with transaction.atomic():
         IndexEntry.objects.filter(doc_type=doc_type).delete()
         SearchDocument.objects.filter(doc_type=doc_type).delete()
+        TermStat.objects.filter(doc_type=doc_type).delete()
+
+
+def optimize() -> None:
+    """Refresh the planner's statistics after a bulk rebuild (and, on PostgreSQL outside a
+    transaction, VACUUM so that searches read the index only)."""
+    tables = [_quoted(IndexEntry), _quoted(TermStat), _quoted(SearchDocument)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
+                cursor.execute(f"VACUUM ANALYZE {table}")
+            else:
+                cursor.execute(f"ANALYZE {table}")

@@ -55,6 +55,26 @@ class IndexEntry(models.Model):
         return f"{self.term} → {self.doc_type}:{self.doc_id} ({self.weight})"
 
 
+class TermStat(models.Model):
+    """How many postings a term has (its document frequency), kept up to date by the indexer.
+
+    Read by every search to weigh terms (idf) without counting postings.
+    """
+
+    doc_type = models.CharField(_("document type"), max_length=32)
+    term = models.CharField(_("term"), max_length=64)
+    df = models.IntegerField(_("document frequency"), default=0)
+
+    class Meta:
+        verbose_name = _("term statistic")
+        verbose_name_plural = _("term statistics")
+        constraints = [models.UniqueConstraint(fields=["doc_type", "term"], name="search_termstat_unique")]
+        indexes = [models.Index(fields=["term", "doc_type", "df"], name="search_termstat_term")]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}:{self.term} ({self.df})"
+
+
 _SPLIT_RE = re.compile(r"[,，、;；/|\s]+")
 
 

@@ -14,13 +14,13 @@ from django.db import connection
 from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, When
 
 from .analysis import EXACT, QueryPlan, analyse_query
-from .models import IndexEntry, SearchDocument
+from .models import IndexEntry, SearchDocument, TermStat
 from .synonyms import synonym_map
 
 RELATIVE_CUTOFF = 0.12  # results scoring under this share of the best one are noise
 COMMON_SHARE = 0.35  # terms in more than this share of documents are left out (when others remain)
 SUGGESTIONS = 5
-POSTINGS_BUDGET = 8000  # postings read by the scoring query, at most (plus the rarest term of each concept)
+POSTINGS_BUDGET = 4000  # postings read by the scoring query, at most (plus the rarest term of each concept)
 _COUNT_TTL = 60.0
 _counts: dict[str, tuple[float, int]] = {}
 
@@ -71,8 +71,9 @@ def _where_terms(terms: list[str], prefixes: list[tuple]) -> tuple[str, list]:
 
 
 def _term_frequencies(plan: QueryPlan, doc_type: str) -> dict[str, int]:
+    """How many postings each term of the query has (from the statistics the indexer keeps)."""
     where, params = _where_terms(list(plan.terms), plan.prefixes)
-    sql = f"SELECT term, COUNT(*) FROM {_table()} WHERE doc_type = %s AND ({where}) GROUP BY term"
+    sql = f"SELECT term, df FROM {connection.ops.quote_name(TermStat._meta.db_table)} WHERE doc_type = %s AND ({where})"
     with connection.cursor() as cursor:
         cursor.execute(sql, [doc_type, *params])
         return dict(cursor.fetchall())
