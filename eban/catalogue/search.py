@@ -90,7 +90,7 @@ def reindex_all(progress: Callable[[int, int], None] | None = None, batch: int =
         index_documents(DOC_TYPE, [], (matter_document(m) for m in _live(chunk)))
         if progress:
             progress(min(start + batch, len(ids)), len(ids))
-    optimize()
+    optimize(Matter)
     forget_counts()
     logger.info("search index rebuilt: %d matters", len(ids))
     return len(ids)

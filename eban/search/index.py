@@ -122,10 +122,11 @@ def clear(doc_type: str) -> None:
         TermStat.objects.filter(doc_type=doc_type).delete()
 
 
-def optimize() -> None:
+def optimize(*also) -> None:
     """Refresh the planner's statistics after a bulk rebuild (and, on PostgreSQL outside a
-    transaction, VACUUM so that searches read the index only)."""
-    tables = [_quoted(IndexEntry), _quoted(TermStat), _quoted(SearchDocument)]
+    transaction, VACUUM so that searches read the index only). `also`: other models the
+    searches join (e.g. the filtered content table)."""
+    tables = [_quoted(m) for m in (IndexEntry, TermStat, SearchDocument, *also)]
     with connection.cursor() as cursor:
         for table in tables:
             if connection.vendor == "postgresql" and not connection.in_atomic_block:
