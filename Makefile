@@ -41,7 +41,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	cd eban && ../$(EBAN) makemessages -l zh_Hans -l en --no-obsolete && ../$(EBAN) compilemessages
+	cd eban && ../$(EBAN) makemessages -l zh_Hans --no-obsolete --ignore "tests/*" --ignore "*/tests/*" && ../$(EBAN) compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
