@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
 ELDERLY_COOKIE = "eban_elderly"
 
 
@@ -18,4 +22,27 @@ class DisplayPreferencesMiddleware:
         response = self.get_response(request)
         if wanted in {"1", "0"}:
             response.set_cookie(ELDERLY_COOKIE, wanted, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+
+class LanguageMiddleware:
+    """Chinese first: pages are in Chinese unless the visitor chose another language (the
+    language cookie set by the switch in the header). API clients may also ask with
+    Accept-Language, as HTTP clients do."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in supported and request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        if language not in supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
         return response
