@@ -17,7 +17,9 @@ class MaterialBlock(blocks.StructBlock):
     form = blocks.ChoiceBlock(label=_("Form"), choices=MaterialForm.choices, default=MaterialForm.ORIGINAL)
     copies = blocks.IntegerBlock(label=_("Copies"), min_value=0, max_value=99, default=1)
     required = blocks.BooleanBlock(label=_("Required"), required=False, default=True)
-    source = blocks.ChoiceBlock(label=_("Source"), choices=MaterialSource.choices, default=MaterialSource.APPLICANT)
+    source = blocks.ChoiceBlock(
+        label=_("Source"), choices=MaterialSource.choices, default=MaterialSource.APPLICANT
+    )
     note = blocks.CharBlock(label=_("Note"), required=False, max_length=500)
 
     class Meta:

@@ -27,7 +27,12 @@ def make_department(code: str = "330300-GA", name: str = "温州市公安局", d
 
 
 def make_matter(
-    *, themes: tuple[str, ...] = (), life_events: tuple[str, ...] = (), divisions=(), live: bool = True, **fields
+    *,
+    themes: tuple[str, ...] = (),
+    life_events: tuple[str, ...] = (),
+    divisions=(),
+    live: bool = True,
+    **fields,
 ) -> Matter:
     n = next(_seq)
     fields.setdefault("code", f"TEST-{n:05d}")

@@ -15,8 +15,14 @@ def test_guide_dict_holds_the_structured_parts():
         materials=[
             {
                 "type": "material",
-                "value": {"name": "居民身份证", "form": "original", "copies": 1, "required": True,
-                          "source": "shared", "note": ""},
+                "value": {
+                    "name": "居民身份证",
+                    "form": "original",
+                    "copies": 1,
+                    "required": True,
+                    "source": "shared",
+                    "note": "",
+                },
             }
         ],
     )
