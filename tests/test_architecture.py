@@ -13,7 +13,7 @@ ALLOWED = {
     "government": {"core"},
     "workdays": {"core"},
     "search": {"core"},
-    "catalogue": {"core", "government", "search", "workdays"},
+    "catalogue": {"core", "government", "search"},
     "api": {"core", "catalogue", "workdays", "government", "search"},
     "demo": {"core", "government", "workdays", "search", "catalogue", "api"},
 }
