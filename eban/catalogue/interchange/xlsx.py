@@ -177,6 +177,19 @@ def _convert(key: str, value: Any) -> Any:
     return "" if value is None else value
 
 
+def _strip_or(key: str):
+    """A converter for column `key`: strips text cells at once (most cells), else `_convert`."""
+    if key in LIST_FIELDS or key in INT_FIELDS or key in BOOL_FIELDS:
+        return lambda value: _convert(key, value)
+
+    def convert(value: Any) -> Any:
+        if value.__class__ is str:
+            return value.strip()
+        return _convert(key, value)
+
+    return convert
+
+
 def _column_map(
     sheet: str, headers: tuple, known: list[tuple[str, str]], required: list[str], report: ImportReport
 ) -> dict[str, int] | None:
@@ -232,9 +245,13 @@ class _Where:
         return MATTERS_SHEET, self.row, column
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (value.strip() == "" if value.__class__ is str else str(value).strip() == "")
+
+
 def _rows(ws) -> Iterator[tuple[int, tuple]]:
     for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        if n == 1 or any(v is not None and str(v).strip() != "" for v in row):
+        if n == 1 or not all(map(_blank, row)):
             yield n, row
 
 
@@ -281,15 +298,14 @@ def _read(wb, report: ImportReport) -> list[tuple[dict[str, Any], _Where]]:
     records: list[tuple[dict[str, Any], _Where]] = []
     by_code: dict[str, tuple[dict[str, Any], _Where]] = {}
     part_cols: dict[str, dict[str, int]] = {}
+    main = [(key, i, _strip_or(key)) for key, i in cols.items() if not key.startswith("fee_")]
+    fees = [
+        (key.removeprefix("fee_"), i, _strip_or(key)) for key, i in cols.items() if key.startswith("fee_")
+    ]
     for n, row in rows:
-        raw: dict[str, Any] = {}
-        fee: dict[str, Any] = {}
-        for key, i in cols.items():
-            value = _convert(key, row[i] if i < len(row) else None)
-            if key.startswith("fee_"):
-                fee[key.removeprefix("fee_")] = value
-            else:
-                raw[key] = value
+        width = len(row)
+        raw: dict[str, Any] = {key: convert(row[i] if i < width else None) for key, i, convert in main}
+        fee = {key: convert(row[i] if i < width else None) for key, i, convert in fees}
         if fee:
             raw["fee"] = fee
         for part in PART_SHEETS:
@@ -315,8 +331,10 @@ def _read(wb, report: ImportReport) -> list[tuple[dict[str, Any], _Where]]:
             continue
         part_cols[part] = pcols
         items: dict[str, list[tuple[Any, int, Any]]] = {}
+        converters = [(key, i, _strip_or(key)) for key, i in pcols.items()]
         for n, row in rows:
-            values = {key: _convert(key, row[i] if i < len(row) else None) for key, i in pcols.items()}
+            width = len(row)
+            values = {key: convert(row[i] if i < width else None) for key, i, convert in converters}
             code = values.pop("code")
             number = values.pop("no", None)
             if code not in by_code:

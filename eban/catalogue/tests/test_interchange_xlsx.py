@@ -110,3 +110,41 @@ def test_a_file_that_is_not_a_workbook_is_refused():
     with pytest.raises(ImportRejected) as caught:
         import_bytes(b"not a zip", "x.xlsx")
     assert "cannot be read" in caught.value.report.problems[0].message_en
+
+
+def _odd_workbook() -> bytes:
+    """Shared strings, entities, newlines, numbers, booleans, a formula, gaps in rows and cells."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "odd"
+    ws.append(["事项编码 code", "A & B <c> \"d\" 'e'", None, 3, 2.5, True, False])
+    ws.append([])
+    ws.append(["line one\nline two", " padded ", "=1+2", 10**6, -0.125, None, "𠀀 rare"])
+    ws["J7"] = "far away"
+    ws["C9"] = 0
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("make", [_odd_workbook, lambda: export_bytes("xlsx")])
+def test_the_fast_sheet_scan_reads_the_same_values_as_the_xml_parser(make, workbook_bytes):
+    from eban.catalogue.interchange.xlsx_fast import FastWorkbook
+
+    book = FastWorkbook(io.BytesIO(make()))
+    for sheet in book.worksheets:
+        assert list(sheet.iter_rows()) == list(sheet._parse())
+
+
+def test_the_fast_sheet_scan_reads_the_values_openpyxl_reads():
+    from eban.catalogue.interchange.xlsx_fast import FastWorkbook
+
+    content = _odd_workbook()
+    fast = list(FastWorkbook(io.BytesIO(content)).worksheets[0].iter_rows())
+    slow = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+    expected = [tuple(row) for row in slow.iter_rows(values_only=True)]
+    assert [tuple(v for v in r if v is not None) for r in fast] == [
+        tuple(v for v in r if v is not None) for r in expected
+    ]
