@@ -16,6 +16,17 @@ pytestmark = pytest.mark.django_db
 UPLOAD = "/admin/workdays/upload/"
 
 
+@pytest.fixture
+def admin_client(admin_client, admin_user):
+    """The back office in English, so the assertions below read the English messages."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save()
+    return admin_client
+
+
 def test_no_warning_before_1_november():
     assert missing_next_year(date(2026, 10, 31)) is None
 

@@ -3,8 +3,16 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from eban.workdays.rules import CalendarFileRejected, CalendarRow, decode_calendar_file, parse_calendar_csv
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English here; test_chinese_messages checks the Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def rejected(text: str) -> list[str]:
@@ -77,3 +85,9 @@ def test_year_out_of_range_is_refused():
 def test_binary_file_is_refused():
     with pytest.raises(CalendarFileRejected):
         decode_calendar_file(b"\x81\xff\xfe\x00\x80")
+
+
+def test_row_errors_read_in_chinese_by_default():
+    with translation.override("zh-hans"):
+        messages = rejected("day,type\n")
+    assert messages[0].startswith("第 1 行")
