@@ -8,6 +8,8 @@ The search index is refreshed after the transaction commits.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -16,12 +18,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+from modelcluster.models import get_field_value
 from wagtail.log_actions import get_active_log_context
-from wagtail.models import ModelLogEntry, Revision
+from wagtail.models import Revision
 from wagtail.signals import published, unpublished
 
 from eban.core import audit
@@ -60,6 +64,12 @@ WRITTEN_FIELDS = [
     "conditions", "materials", "process", "faq", "place", "hours", "consult_phone", "complaint_phone",
     "is_sample", "live", "has_unpublished_changes", "first_published_at", "last_published_at",
 ]  # fmt: skip
+GUIDE_COLUMNS = set(WRITTEN_FIELDS) - {
+    "live",
+    "has_unpublished_changes",
+    "first_published_at",
+    "last_published_at",
+}
 M2M = {"themes": Theme, "life_events": LifeEvent, "divisions": Division}
 
 
@@ -77,11 +87,18 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, dict[str,
     return {k: {"old": old.get(k), "new": v} for k, v in new.items() if old.get(k) != v}
 
 
+def fingerprint(guide: dict[str, Any]) -> str:
+    """A fingerprint of a canonical guide: equal guides, equal fingerprints."""
+    text = json.dumps(guide, ensure_ascii=False, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _stream(block_type: str, values: list[Any]) -> list[dict[str, Any]]:
     return [{"type": block_type, "value": v, "id": str(uuid.uuid4())} for v in values]
 
 
-def _apply(matter: Matter, guide: dict[str, Any], department_id: int) -> None:
+def _apply(matter: Matter, guide: dict[str, Any], department_id: int) -> dict[str, list]:
+    """Write a guide onto a matter; returns the raw stream data it was given (for the revision)."""
     matter.code = guide["code"]
     matter.name = guide["name"]
     matter.name_en = guide["name_en"]
@@ -102,30 +119,57 @@ def _apply(matter: Matter, guide: dict[str, Any], department_id: int) -> None:
     matter.fee_free = fee["free"]
     matter.fee_amount = Decimal(fee["amount"]) if fee["amount"] is not None else None
     matter.fee_basis = fee["basis"]
+    streams = {}
     for name, block_type in STREAMS.items():
-        setattr(matter, name, _stream(block_type, guide[name]))
+        streams[name] = _stream(block_type, guide[name])
+        setattr(matter, name, streams[name])
     for name in ("place", "hours", "consult_phone", "complaint_phone", "is_sample"):
         setattr(matter, name, guide[name])
+    return streams
 
 
-def _load_existing(codes: list[str]) -> dict[str, Matter]:
-    existing: dict[str, Matter] = {}
+def _load_existing(codes: list[str]) -> dict[str, tuple[int, str, bool]]:
+    """code -> (pk, fingerprint, published and without a draft) of the matters that exist."""
+    existing = {}
     for start in range(0, len(codes), 2000):
         chunk = codes[start : start + 2000]
+        rows = Matter.objects.filter(code__in=chunk).values_list(
+            "code", "pk", "guide_hash", "live", "has_unpublished_changes"
+        )
+        existing.update((code, (pk, h, live and not draft)) for code, pk, h, live, draft in rows)
+    return existing
+
+
+def _load_full(pks: list[int]) -> dict[int, Matter]:
+    out: dict[int, Matter] = {}
+    for start in range(0, len(pks), 1000):
         qs = (
-            Matter.objects.filter(code__in=chunk)
+            Matter.objects.filter(pk__in=pks[start : start + 1000])
             .select_related("department")
             .prefetch_related("themes", "life_events", "divisions")
         )
-        existing.update((m.code, m) for m in qs)
-    return existing
+        out.update((m.pk, m) for m in qs)
+    return out
+
+
+@dataclass
+class _Item:
+    matter: Matter
+    guide: dict[str, Any]
+    hash: str
+    streams: dict[str, list] = field(default_factory=dict)
+    m2m: dict[str, list[int]] = field(default_factory=dict)  # the pks written, for the revision
+    changes: dict[str, Any] | None = None  # None: a new matter
 
 
 def save_matters(
     guides: list[dict[str, Any]], *, actor: Any = None, progress: Progress | None = None
 ) -> SaveResult:
     """Create or update matters from canonical guides (already checked by the interchange),
-    publishing each changed one with a revision and an audit record. One transaction."""
+    publishing each changed one with a revision and an audit record. One transaction.
+
+    A matter whose stored fingerprint equals the guide's is unchanged and not even loaded; one
+    whose fingerprint differs (or was cleared by an edit elsewhere) is compared field by field."""
     result = SaveResult()
     if not guides:
         return result
@@ -137,32 +181,41 @@ def save_matters(
     departments = dict(
         Department.objects.filter(code__in={g["department"] for g in guides}).values_list("code", "id")
     )
-    refs = {name: {obj.code: obj for obj in model.objects.all()} for name, model in M2M.items()}
+    refs = {name: dict(model.objects.values_list("code", "pk")) for name, model in M2M.items()}
 
     with transaction.atomic():
         existing = _load_existing([g["code"] for g in guides])
-        new: list[tuple[Matter, dict]] = []
-        changed: list[tuple[Matter, dict, dict]] = []
+        new: list[_Item] = []
+        candidates: list[tuple[int, dict, str]] = []
+        fresh_hashes: list[tuple[int, str]] = []
         for guide in guides:
-            matter = existing.get(guide["code"])
-            if matter is None:
-                matter = Matter(first_published_at=now)
-                _apply(matter, guide, departments[guide["department"]])
-                new.append((matter, guide))
-                continue
+            digest = fingerprint(guide)
+            found = existing.get(guide["code"])
+            if found is None:
+                new.append(_Item(Matter(first_published_at=now), guide, digest))
+            elif found[1] == digest and found[2]:
+                result.unchanged += 1
+            else:
+                candidates.append((found[0], guide, digest))
+        changed: list[_Item] = []
+        loaded = _load_full([pk for pk, _g, _h in candidates])
+        for pk, guide, digest in candidates:
+            matter = loaded[pk]
             changes = diff(matter_to_dict(matter), guide)
             if not changes and matter.live and not matter.has_unpublished_changes:
                 result.unchanged += 1
+                fresh_hashes.append((pk, digest))
                 continue
-            _apply(matter, guide, departments[guide["department"]])
-            changed.append((matter, guide, changes))
+            changed.append(_Item(matter, guide, digest, changes=changes))
+        del loaded, candidates, existing
+        if fresh_hashes:  # the fingerprint of an unchanged guide whose fingerprint was cleared
+            _set_columns(["guide_hash"], [(h, pk) for pk, h in fresh_hashes])
         report("saving", result.unchanged, total)
 
-        for matter, _guide in new:
-            matter.live = True
-            matter.has_unpublished_changes = False
-            matter.last_published_at = now
-        for matter, _guide, _changes in changed:
+        for item in new + changed:
+            matter = item.matter
+            item.streams = _apply(matter, item.guide, departments[item.guide["department"]])
+            matter.guide_hash = item.hash
             matter.live = True
             matter.has_unpublished_changes = False
             matter.last_published_at = now
@@ -173,23 +226,24 @@ def save_matters(
             new_batch = new[start : start + BATCH]
             changed_batch = changed[start : start + BATCH]
             if new_batch:
-                Matter.objects.bulk_create([m for m, _g in new_batch])
+                Matter.objects.bulk_create([item.matter for item in new_batch])
             if changed_batch:
-                Matter.objects.bulk_update([m for m, _g, _c in changed_batch], WRITTEN_FIELDS)
-            batch = [(m, g, None) for m, g in new_batch] + changed_batch
-            _write_m2m(batch, refs, replace=[m.pk for m, _g, _c in changed_batch])
+                Matter.objects.bulk_update([item.matter for item in changed_batch], WRITTEN_FIELDS)
+            batch = new_batch + changed_batch
+            _write_m2m(batch, refs, replace=[item.matter.pk for item in changed_batch])
             _publish_revisions(batch, user, now)
             audit_rows = []
-            for matter, guide, changes in batch:
+            for item in batch:
+                matter = item.matter
                 data = {"code": matter.code, "revision": matter.live_revision_id}
-                if changes is None:
+                if item.changes is None:
                     audit_rows.append((CREATE, matter, data))
-                    result.created.append(guide["code"])
+                    result.created.append(matter.code)
                 else:
-                    audit_rows.append((UPDATE, matter, data | {"changes": changes}))
-                    result.updated.append(guide["code"])
+                    audit_rows.append((UPDATE, matter, data | {"changes": item.changes}))
+                    result.updated.append(matter.code)
                 result.matter_ids.append(matter.pk)
-            _record_many(actor, audit_rows, now)
+            audit.record_many(actor, audit_rows, timestamp=now)
             done += len(batch)
             report("saving", done, total)
 
@@ -199,74 +253,76 @@ def save_matters(
     return result
 
 
-def _write_m2m(
-    batch: list[tuple[Matter, dict, Any]], refs: dict[str, dict[str, Any]], replace: list[int]
-) -> None:
+def _set_columns(columns: list[str], rows: list[tuple]) -> None:
+    """UPDATE matter SET <columns> WHERE id = … for each row (values…, pk), in one executemany."""
+    table = connection.ops.quote_name(Matter._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
+
+
+def _write_m2m(batch: list[_Item], refs: dict[str, dict[str, int]], replace: list[int]) -> None:
     for name in M2M:
         m2m_field = Matter._meta.get_field(name)
         through = m2m_field.remote_field.through
-        source, target = f"{m2m_field.m2m_field_name()}_id", f"{m2m_field.m2m_reverse_field_name()}_id"
+        source, target = m2m_field.m2m_column_name(), m2m_field.m2m_reverse_name()
+        table = connection.ops.quote_name(through._meta.db_table)
         if replace:
-            through.objects.filter(**{f"{source}__in": replace}).delete()
+            through.objects.filter(**{f"{m2m_field.m2m_field_name()}_id__in": replace}).delete()
         rows = []
-        for matter, guide, _changes in batch:
-            objs = [refs[name][code] for code in guide[name]]
-            # Keep the relation in memory too: the revision's content reads it without a query.
-            setattr(matter, name, objs)
-            rows += [through(**{source: matter.pk, target: obj.pk}) for obj in objs]
-        through.objects.bulk_create(rows, batch_size=1000)
+        for item in batch:
+            item.m2m[name] = [refs[name][code] for code in item.guide[name]]
+            rows += [(item.matter.pk, pk) for pk in item.m2m[name]]
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({connection.ops.quote_name(source)}, "
+                    f"{connection.ops.quote_name(target)}) VALUES (%s, %s)",
+                    rows,
+                )
 
 
-def _publish_revisions(batch: list[tuple[Matter, dict, Any]], user: Any, now) -> None:
+# The revision content of a matter is what Wagtail's `serializable_data()` gives (modelcluster's
+# get_serializable_data_for_fields plus the M2M pks); built here from the guide, because that
+# call turns every StreamField into blocks and back and reads every M2M (a test checks both agree).
+_M2M_FIELDS = [f.name for f in Matter._meta.many_to_many if f.serialize]
+
+
+def revision_content(matter: Matter, streams: dict[str, list], m2m: dict[str, list[int]]) -> dict[str, Any]:
+    content: dict[str, Any] = {"pk": matter.pk}
+    for model_field in Matter._meta.fields:
+        if model_field.name in streams:
+            content[model_field.name] = json.dumps(streams[model_field.name], cls=DjangoJSONEncoder)
+        elif model_field.serialize:
+            content[model_field.name] = get_field_value(model_field, matter)
+    for name in _M2M_FIELDS:
+        content[name] = m2m[name]
+    return content
+
+
+def _publish_revisions(batch: list[_Item], user: Any, now) -> None:
     content_type = ContentType.objects.get_for_model(Matter)
-    revisions = [
-        Revision(
-            content_type=content_type,
-            base_content_type=content_type,
-            object_id=str(matter.pk),
-            created_at=now,
-            user=user,
-            object_str=str(matter)[:255],
-            content=matter.serializable_data(),
-        )
-        for matter, _guide, _changes in batch
-    ]
-    Revision.objects.bulk_create(revisions)
-    for (matter, _guide, _changes), revision in zip(batch, revisions, strict=True):
-        matter.latest_revision_id = revision.pk
-        matter.live_revision_id = revision.pk
-    Matter.objects.bulk_update([m for m, _g, _c in batch], ["latest_revision", "live_revision"])
-
-
-def _record_many(actor: Any, rows: list[tuple[str, Matter, dict[str, Any]]], now) -> None:
-    """The audit records of a batch, written in one statement.
-
-    Each row is exactly what `eban.core.audit.record(actor, action, matter, data=...)` writes
-    (a Wagtail ModelLogEntry); one record() call per matter costs several queries (Wagtail
-    validates every entry), which a 10,000-matter import cannot afford."""
-    if len(rows) <= 1:
-        for action, matter, data in rows:
-            audit.record(actor, action, matter, data=data)
-        return
-    context = get_active_log_context()
-    user = actor if getattr(actor, "is_authenticated", False) else context.user
-    content_type = ContentType.objects.get_for_model(Matter, for_concrete_model=False)
-    ModelLogEntry.objects.bulk_create(
-        [
-            ModelLogEntry(
+    revisions = []
+    for item in batch:
+        matter = item.matter
+        revisions.append(
+            Revision(
                 content_type=content_type,
-                label=str(matter)[:255],
-                action=action,
-                timestamp=now,
-                data=data,
-                user=user,
-                uuid=context.uuid,
+                base_content_type=content_type,
                 object_id=str(matter.pk),
-                content_changed=True,
+                created_at=now,
+                user=user,
+                object_str=str(matter)[:255],
+                content=revision_content(matter, item.streams, item.m2m),
             )
-            for action, matter, data in rows
-        ],
-        batch_size=1000,
+        )
+    Revision.objects.bulk_create(revisions)
+    for item, revision in zip(batch, revisions, strict=True):
+        item.matter.latest_revision_id = revision.pk
+        item.matter.live_revision_id = revision.pk
+    _set_columns(
+        ["latest_revision_id", "live_revision_id"],
+        [(item.matter.live_revision_id, item.matter.live_revision_id, item.matter.pk) for item in batch],
     )
 
 
@@ -281,8 +337,17 @@ def save_matter(guide: dict[str, Any], *, actor: Any = None) -> Matter:
 
 @receiver(pre_save, sender=Matter)
 def _remember_published_guide(sender, instance: Matter, update_fields=None, raw=False, **kwargs) -> None:
-    """Before a publish saves the live row, keep the guide it replaces (for the audit diff)."""
-    if raw or update_fields is not None or not instance.pk:
+    """Before a publish saves the live row, keep the guide it replaces (for the audit diff).
+
+    Any save but the import's own bulk writes clears the guide's fingerprint (`save_matters`
+    then compares that matter field by field)."""
+    if raw:
+        return
+    if update_fields is None:
+        instance.guide_hash = ""
+    elif "guide_hash" not in update_fields and set(update_fields) & GUIDE_COLUMNS and instance.pk:
+        Matter.objects.filter(pk=instance.pk).update(guide_hash="")
+    if update_fields is not None or not instance.pk:
         return
     old = (
         Matter.objects.filter(pk=instance.pk, live=True)
@@ -297,6 +362,7 @@ def _remember_published_guide(sender, instance: Matter, update_fields=None, raw=
 def _matter_published(sender, instance: Matter, revision=None, **kwargs) -> None:
     guide = matter_to_dict(instance)
     changes = diff(getattr(instance, "_eban_previous_guide", None), guide)
+    Matter.objects.filter(pk=instance.pk).update(guide_hash=fingerprint(guide))
     user = get_active_log_context().user
     audit.record(
         user,

@@ -133,6 +133,9 @@ class Matter(
 
     is_sample = models.BooleanField(_("sample data"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # A fingerprint of the published guide as the import last wrote it (eban.catalogue.actions):
+    # a re-import compares fingerprints instead of whole guides. Any other save clears it.
+    guide_hash = models.CharField(_("guide fingerprint"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]

@@ -58,3 +58,56 @@ def test_unpublishing_in_the_admin_is_audited_and_reindexed(
 
 def test_diff_lists_only_changed_fields():
     assert actions.diff({"a": 1, "b": [1]}, {"a": 1, "b": [2]}) == {"b": {"old": [1], "new": [2]}}
+
+
+def test_the_revision_content_is_what_wagtail_would_serialise(guide):
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from eban.catalogue.models import Matter
+
+    matter = actions.save_matter(guide)
+    ours = Revision.objects.get().content
+    # as the revision stores it (a JSONField with Django's encoder)
+    theirs = json.loads(
+        json.dumps(Matter.objects.get(pk=matter.pk).serializable_data(), cls=DjangoJSONEncoder)
+    )
+    assert ours.keys() == theirs.keys()
+    for key in ("updated_at", "latest_revision", "live_revision"):  # set after the revision is made
+        ours.pop(key), theirs.pop(key)
+    for name in actions.STREAMS:
+        assert json.loads(ours.pop(name)) == json.loads(theirs.pop(name))
+    for name in actions.M2M:
+        assert sorted(ours.pop(name)) == sorted(theirs.pop(name))
+    assert ours == theirs
+
+
+def test_a_matter_saved_elsewhere_is_compared_in_full_on_the_next_import(guide):
+    matter = actions.save_matter(guide)
+    assert matter.guide_hash == actions.fingerprint(guide)
+    matter.summary = "别处改过的概述"
+    matter.save()
+    assert matter.guide_hash == ""
+    actions.save_matter(copy.deepcopy(guide))
+    assert Revision.objects.count() == 2
+    assert matter_to_dict(type(matter).objects.get(pk=matter.pk)) == guide
+
+
+def test_an_unchanged_matter_whose_fingerprint_was_cleared_is_left_alone(guide):
+    matter = actions.save_matter(guide)
+    matter.save()
+    actions.save_matter(copy.deepcopy(guide))
+    assert Revision.objects.count() == 1
+    assert type(matter).objects.get(pk=matter.pk).guide_hash == actions.fingerprint(guide)
+
+
+def test_publishing_in_the_admin_keeps_the_fingerprint_of_the_published_guide(guide, staff_user):
+    matter = actions.save_matter(guide)
+    matter.summary = "新的概述"
+    with LogContext(user=staff_user):
+        matter.save_revision(user=staff_user).publish(user=staff_user)
+    matter.refresh_from_db()
+    assert matter.guide_hash == actions.fingerprint(matter_to_dict(matter))
+    actions.save_matter(copy.deepcopy(guide))  # the file's older guide comes back
+    assert type(matter).objects.get(pk=matter.pk).summary == guide["summary"]
