@@ -30,6 +30,7 @@ from wagtail.signals import published, unpublished
 
 from eban.core import audit
 from eban.government.models import Department, Division
+from eban.search.index import insert_rows
 
 from . import search
 from .enums import Channel
@@ -254,11 +255,33 @@ def save_matters(
 
 
 def _set_columns(columns: list[str], rows: list[tuple]) -> None:
-    """UPDATE matter SET <columns> WHERE id = … for each row (values…, pk), in one executemany."""
+    """UPDATE matter SET <columns> WHERE id = … for each row (values…, pk).
+
+    PostgreSQL: one statement over unnest()ed arrays (psycopg's executemany would merge every row
+    into the query text in Python); elsewhere one executemany."""
+    if not rows:
+        return
     table = connection.ops.quote_name(Matter._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [_PG_TYPES[c] for c in columns] + ["bigint"]
+            arrays = ", ".join(f"%s::{t}[]" for t in types)
+            names = [f"v{i}" for i in range(len(columns))]
+            assignments = ", ".join(f"{quote(c)} = v.{n}" for c, n in zip(columns, names, strict=True))
+            for start in range(0, len(rows), 5000):
+                chunk = rows[start : start + 5000]
+                cursor.execute(
+                    f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}, id) "
+                    f"WHERE {table}.id = v.id",
+                    [list(column) for column in zip(*chunk, strict=True)],
+                )
+            return
+        assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
         cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
+
+
+_PG_TYPES = {"guide_hash": "text", "latest_revision_id": "bigint", "live_revision_id": "bigint"}
 
 
 def _write_m2m(batch: list[_Item], refs: dict[str, dict[str, int]], replace: list[int]) -> None:
@@ -266,20 +289,13 @@ def _write_m2m(batch: list[_Item], refs: dict[str, dict[str, int]], replace: lis
         m2m_field = Matter._meta.get_field(name)
         through = m2m_field.remote_field.through
         source, target = m2m_field.m2m_column_name(), m2m_field.m2m_reverse_name()
-        table = connection.ops.quote_name(through._meta.db_table)
         if replace:
             through.objects.filter(**{f"{m2m_field.m2m_field_name()}_id__in": replace}).delete()
         rows = []
         for item in batch:
             item.m2m[name] = [refs[name][code] for code in item.guide[name]]
             rows += [(item.matter.pk, pk) for pk in item.m2m[name]]
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({connection.ops.quote_name(source)}, "
-                    f"{connection.ops.quote_name(target)}) VALUES (%s, %s)",
-                    rows,
-                )
+        insert_rows(through, [source, target], rows)
 
 
 # The revision content of a matter is what Wagtail's `serializable_data()` gives (modelcluster's

@@ -10,8 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
+from django.db import transaction
+
 from eban.search.analysis import PHRASE, TEXT, TITLE, Field
-from eban.search.index import Document, clear, index_documents, optimize
+from eban.search.index import Document, bulk_load, clear, index_documents, optimize, remove_documents
+from eban.search.models import SearchDocument
 from eban.search.query import forget_counts
 
 from .models import Matter
@@ -42,7 +45,8 @@ def matter_fields(matter: Matter) -> list[Field]:
         fields.append(Field(matter.name_en, WEIGHT_TOPIC, PHRASE))
     if matter.summary:
         fields.append(Field(matter.summary, WEIGHT_SUMMARY, TEXT))
-    fields += [Field(str(block.value), WEIGHT_CONDITION, TEXT) for block in matter.conditions]
+    # (conditions are plain text blocks: their raw values, without building the blocks)
+    fields += [Field(str(item["value"]), WEIGHT_CONDITION, TEXT) for item in matter.conditions.raw_data]
     if matter.department_id:
         fields.append(Field(matter.department.name, WEIGHT_DEPARTMENT, TEXT))
     return fields
@@ -61,10 +65,19 @@ def matter_document(matter: Matter) -> Document:
     )
 
 
+# What matter_fields and matter_document read (the other StreamFields are not loaded).
+INDEXED_COLUMNS = [
+    "code", "name", "name_en", "short_name", "aliases", "keywords", "summary", "conditions",
+    "channel_kiosk", "department__name",
+]  # fmt: skip
+BULK = 1000  # from this many matters (and half the index), reindex in one bulk load
+
+
 def _live(ids: Iterable[int] | None = None):
     qs = (
         Matter.objects.filter(live=True)
         .select_related("department")
+        .only(*INDEXED_COLUMNS)
         .prefetch_related("themes", "life_events")
     )
     if ids is not None:
@@ -75,21 +88,32 @@ def _live(ids: Iterable[int] | None = None):
 def reindex_matters(matter_ids: Iterable[int]) -> None:
     """Rebuild the search entries of these matters (live ones indexed, others removed)."""
     ids = sorted({int(i) for i in matter_ids})
+    if len(ids) >= BULK and 2 * len(ids) >= SearchDocument.objects.count():
+        with transaction.atomic():
+            remove_documents(DOC_TYPE, ids)  # while the postings are still indexed by document
+            with bulk_load():
+                _reindex(ids, remove=False)
+    else:
+        _reindex(ids)
+    forget_counts()
+
+
+def _reindex(ids: list[int], remove: bool = True) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        index_documents(DOC_TYPE, chunk, (matter_document(m) for m in _live(chunk)))
-    forget_counts()
+        index_documents(DOC_TYPE, chunk if remove else [], (matter_document(m) for m in _live(chunk)))
 
 
 def reindex_all(progress: Callable[[int, int], None] | None = None, batch: int = 500) -> int:
     """Rebuild the whole matter index; returns how many matters were indexed."""
-    clear(DOC_TYPE)
-    ids = list(_live().values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        index_documents(DOC_TYPE, [], (matter_document(m) for m in _live(chunk)))
-        if progress:
-            progress(min(start + batch, len(ids)), len(ids))
+    with transaction.atomic(), bulk_load():
+        clear(DOC_TYPE)
+        ids = list(_live().values_list("pk", flat=True))
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            index_documents(DOC_TYPE, [], (matter_document(m) for m in _live(chunk)))
+            if progress:
+                progress(min(start + batch, len(ids)), len(ids))
     optimize(Matter)
     forget_counts()
     logger.info("search index rebuilt: %d matters", len(ids))

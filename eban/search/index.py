@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -72,12 +73,52 @@ def _entries(document: Document) -> list[tuple]:
     ]
 
 
-def _insert(entries: list[tuple]) -> None:
-    """Plain multi-row inserts: much faster than building 100,000s of model instances."""
-    sql = f"INSERT INTO {_quoted(IndexEntry)} (term, doc_type, doc_id, weight) VALUES (%s, %s, %s, %s)"
+def insert_rows(model, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert plain rows into the table of `model`: COPY on PostgreSQL, executemany elsewhere.
+
+    Much faster than building 100,000s of model instances; on PostgreSQL, psycopg's executemany
+    merges every row into the query text in Python, and COPY is many times faster still."""
+    if not rows:
+        return
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
-        for start in range(0, len(entries), BATCH_SIZE):
-            cursor.executemany(sql, entries[start : start + BATCH_SIZE])
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {_quoted(model)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {_quoted(model)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
+
+
+def _insert(entries: list[tuple]) -> None:
+    insert_rows(IndexEntry, ["term", "doc_type", "doc_id", "weight"], entries)
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Index many documents at once: on SQLite, drop the postings' secondary indexes and build
+    them again at the end, several times faster than keeping them up to date row by row.
+
+    Use inside a transaction (readers keep seeing the committed index meanwhile: SQLite in WAL
+    mode). Elsewhere (PostgreSQL: COPY is fast, and dropping an index would lock out searches)
+    this does nothing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk_load() must run inside a transaction")
+    table = _quoted(IndexEntry)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for index in IndexEntry._meta.indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {quote(index.name)}")
+    yield
+    with connection.cursor() as cursor:
+        for index in IndexEntry._meta.indexes:
+            columns = ", ".join(quote(IndexEntry._meta.get_field(f).column) for f in index.fields)
+            cursor.execute(f"CREATE INDEX {quote(index.name)} ON {table} ({columns})")
 
 
 def index_documents(doc_type: str, doc_ids: Sequence[int], documents: Iterable[Document]) -> int:
