@@ -29,8 +29,15 @@ test: install
 e2e: install
 	$(PYTEST) -m browser $(TEST_ARGS) || [ $$? -eq 5 ]
 
+# Benchmarks run on SQLite and, when it answers, on PostgreSQL (DATABASE_URL or the local server).
+BENCH_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test
 bench: install
-	$(PY) -m bench
+	@url="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}"; \
+	if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+		DATABASE_URL="$$url" $(PY) -m bench $(BENCH_ARGS); \
+	else \
+		echo "PostgreSQL does not answer at $$url: SQLite figures only"; $(PY) -m bench $(BENCH_ARGS); \
+	fi
 
 lint: install
 	$(VENV)/bin/ruff check .
