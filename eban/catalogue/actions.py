@@ -28,9 +28,9 @@ from wagtail.log_actions import get_active_log_context
 from wagtail.models import Revision
 from wagtail.signals import published, unpublished
 
-from eban.core import audit
+from eban.core import audit, bulk
+from eban.core.bulk import insert_rows
 from eban.government.models import Department, Division
-from eban.search.index import insert_rows
 
 from . import search
 from .enums import Channel
@@ -227,7 +227,7 @@ def save_matters(
             new_batch = new[start : start + BATCH]
             changed_batch = changed[start : start + BATCH]
             if new_batch:
-                Matter.objects.bulk_create([item.matter for item in new_batch])
+                bulk.bulk_create([item.matter for item in new_batch])
             if changed_batch:
                 Matter.objects.bulk_update([item.matter for item in changed_batch], WRITTEN_FIELDS)
             batch = new_batch + changed_batch
@@ -332,7 +332,7 @@ def _publish_revisions(batch: list[_Item], user: Any, now) -> None:
                 content=revision_content(matter, item.streams, item.m2m),
             )
         )
-    Revision.objects.bulk_create(revisions)
+    bulk.bulk_create(revisions)
     for item, revision in zip(batch, revisions, strict=True):
         item.matter.latest_revision_id = revision.pk
         item.matter.live_revision_id = revision.pk

@@ -14,6 +14,8 @@ from wagtail.log_actions import LogActionRegistry, get_active_log_context, log
 from wagtail.log_actions import registry as wagtail_registry
 from wagtail.models import ModelLogEntry
 
+from eban.core import bulk
+
 
 def record(actor: Any, action: str, instance: Any, *, title: str = "", data: dict | None = None) -> Any:
     """Record that `actor` did `action` to `instance`. `data` holds what changed (no PII)."""
@@ -52,7 +54,7 @@ def record_many(actor: Any, rows: list[tuple[str, Any, dict]], *, timestamp=None
                 content_changed=True,
             )
         )
-    ModelLogEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk.bulk_create(entries)
 
 
 def register_action(

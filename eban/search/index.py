@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count
 
+from eban.core.bulk import insert_rows
+
 from .analysis import Field, document_terms
 from .models import IndexEntry, SearchDocument, TermStat
 
@@ -71,25 +73,6 @@ def _entries(document: Document) -> list[tuple]:
         (t, document.doc_type, document.doc_id, w)
         for t, w in document_terms(document.fields, document.code).items()
     ]
-
-
-def insert_rows(model, columns: Sequence[str], rows: list[tuple]) -> None:
-    """Insert plain rows into the table of `model`: COPY on PostgreSQL, executemany elsewhere.
-
-    Much faster than building 100,000s of model instances; on PostgreSQL, psycopg's executemany
-    merges every row into the query text in Python, and COPY is many times faster still."""
-    if not rows:
-        return
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_quoted(model)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = f"INSERT INTO {_quoted(model)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
 
 
 def _insert(entries: list[tuple]) -> None:
