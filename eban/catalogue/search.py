@@ -8,12 +8,21 @@ English name > summary > conditions > department. Only published (live) matters 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
 from eban.search.analysis import PHRASE, TEXT, TITLE, Field
-from eban.search.index import Document, bulk_load, clear, index_documents, optimize, remove_documents
+from eban.search.index import (
+    Document,
+    apply_frequencies,
+    bulk_load,
+    clear,
+    index_documents,
+    optimize,
+    remove_documents,
+)
 from eban.search.models import SearchDocument
 from eban.search.query import forget_counts
 
@@ -91,17 +100,20 @@ def reindex_matters(matter_ids: Iterable[int]) -> None:
     if len(ids) >= BULK and 2 * len(ids) >= SearchDocument.objects.count():
         with transaction.atomic():
             remove_documents(DOC_TYPE, ids)  # while the postings are still indexed by document
+            frequencies: Counter = Counter()
             with bulk_load():
-                _reindex(ids, remove=False)
+                _reindex(ids, remove=False, frequencies=frequencies)
+            apply_frequencies(DOC_TYPE, frequencies)
     else:
         _reindex(ids)
     forget_counts()
 
 
-def _reindex(ids: list[int], remove: bool = True) -> None:
+def _reindex(ids: list[int], remove: bool = True, frequencies: Counter | None = None) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        index_documents(DOC_TYPE, chunk if remove else [], (matter_document(m) for m in _live(chunk)))
+        documents = (matter_document(m) for m in _live(chunk))
+        index_documents(DOC_TYPE, chunk if remove else [], documents, frequencies=frequencies)
 
 
 def reindex_all(progress: Callable[[int, int], None] | None = None, batch: int = 500) -> int:
@@ -109,11 +121,13 @@ def reindex_all(progress: Callable[[int, int], None] | None = None, batch: int =
     with transaction.atomic(), bulk_load():
         clear(DOC_TYPE)
         ids = list(_live().values_list("pk", flat=True))
+        frequencies: Counter = Counter()
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
-            index_documents(DOC_TYPE, [], (matter_document(m) for m in _live(chunk)))
+            index_documents(DOC_TYPE, [], (matter_document(m) for m in _live(chunk)), frequencies=frequencies)
             if progress:
                 progress(min(start + batch, len(ids)), len(ids))
+        apply_frequencies(DOC_TYPE, frequencies)
     optimize(Matter)
     forget_counts()
     logger.info("search index rebuilt: %d matters", len(ids))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count
 
-from eban.core.bulk import insert_rows
+from eban.core.bulk import bulk_create, insert_rows
 
 from .analysis import Field, document_terms
 from .models import IndexEntry, SearchDocument, TermStat
@@ -48,22 +48,30 @@ def remove_documents(doc_type: str, doc_ids: Iterable[int]) -> None:
             delta[t] -= n
         IndexEntry.objects.filter(doc_type=doc_type, doc_id__in=chunk).delete()
         SearchDocument.objects.filter(doc_type=doc_type, doc_id__in=chunk).delete()
-    _apply_frequencies(doc_type, delta)
+    apply_frequencies(doc_type, delta)
 
 
-def _apply_frequencies(doc_type: str, delta: Counter) -> None:
+def apply_frequencies(doc_type: str, delta: Counter) -> None:
     """Add `delta` (term → change in postings) to the term statistics, in bulk upserts."""
     rows = [(doc_type, t, n) for t, n in delta.items() if n]
     if not rows:
         return
     table = _quoted(TermStat)
-    sql = (
-        f"INSERT INTO {table} (doc_type, term, df) VALUES (%s, %s, %s) "
-        f"ON CONFLICT (doc_type, term) DO UPDATE SET df = {table}.df + excluded.df"
-    )
+    upsert = f"ON CONFLICT (doc_type, term) DO UPDATE SET df = {table}.df + excluded.df"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
+        if connection.vendor == "postgresql":  # COPY into a scratch table, then one upsert
+            cursor.execute("CREATE TEMPORARY TABLE eban_search_df (doc_type text, term text, df integer)")
+            with cursor.cursor.copy("COPY eban_search_df (doc_type, term, df) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} (doc_type, term, df) SELECT doc_type, term, df FROM eban_search_df {upsert}"
+            )
+            cursor.execute("DROP TABLE eban_search_df")
+        else:
+            sql = f"INSERT INTO {table} (doc_type, term, df) VALUES (%s, %s, %s) {upsert}"
+            for start in range(0, len(rows), BATCH_SIZE):
+                cursor.executemany(sql, rows[start : start + BATCH_SIZE])
     if any(n < 0 for _d, _t, n in rows):
         TermStat.objects.filter(doc_type=doc_type, df__lte=0).delete()
 
@@ -84,10 +92,10 @@ def bulk_load() -> Iterator[None]:
     """Index many documents at once: on SQLite, drop the postings' secondary indexes and build
     them again at the end, several times faster than keeping them up to date row by row.
 
-    Use inside a transaction (readers keep seeing the committed index meanwhile: SQLite in WAL
-    mode). Elsewhere (PostgreSQL: COPY is fast, and dropping an index would lock out searches)
-    this does nothing."""
-    if connection.vendor != "sqlite":
+    Use inside a transaction. On SQLite (WAL mode) searches meanwhile read the committed index;
+    on PostgreSQL they wait for the transaction (DROP INDEX locks the table): a bulk load is for
+    imports and rebuilds of thousands of documents, which take seconds."""
+    if connection.vendor not in ("sqlite", "postgresql"):
         yield
         return
     if not connection.in_atomic_block:
@@ -99,15 +107,25 @@ def bulk_load() -> Iterator[None]:
             cursor.execute(f"DROP INDEX IF EXISTS {quote(index.name)}")
     yield
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
         for index in IndexEntry._meta.indexes:
             columns = ", ".join(quote(IndexEntry._meta.get_field(f).column) for f in index.fields)
             cursor.execute(f"CREATE INDEX {quote(index.name)} ON {table} ({columns})")
 
 
-def index_documents(doc_type: str, doc_ids: Sequence[int], documents: Iterable[Document]) -> int:
+def index_documents(
+    doc_type: str,
+    doc_ids: Sequence[int],
+    documents: Iterable[Document],
+    *,
+    frequencies: Counter | None = None,
+) -> int:
     """Replace the index entries of `doc_ids` by those of `documents` (ids not given a document are removed).
 
-    Returns the number of postings written.
+    Returns the number of postings written. With `frequencies` (a bulk load in several calls),
+    the changes to the term statistics are added to it, for the caller to apply once at the end
+    with `apply_frequencies`.
     """
     written = 0
     with transaction.atomic():
@@ -131,10 +149,13 @@ def index_documents(doc_type: str, doc_ids: Sequence[int], documents: Iterable[D
                 _insert(entries)
                 written += len(entries)
                 entries = []
-        SearchDocument.objects.bulk_create(docs, batch_size=1000)
+        bulk_create(docs)
         _insert(entries)
         written += len(entries)
-        _apply_frequencies(doc_type, delta)
+        if frequencies is None:
+            apply_frequencies(doc_type, delta)
+        else:
+            frequencies.update(delta)
     return written
 
 

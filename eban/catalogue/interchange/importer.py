@@ -95,6 +95,9 @@ def _import_records(
     try:
         with transaction.atomic():
             result = actions.save_matters(guides, actor=actor, progress=progress)
+            # Free the file's rows before the commit runs the search reindex (peak memory).
+            records.clear()
+            guides.clear()
             if dry_run:
                 raise _DryRun(result)
     except _DryRun as stop:

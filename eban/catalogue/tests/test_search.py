@@ -206,3 +206,13 @@ def test_results_are_best_first_and_relevant_only(catalogue):
     names = [m.name for m in find_matters("市民卡挂失").matters]
     assert names[0] == "市民卡挂失"
     assert "水费缴纳" not in names
+
+
+def test_a_bulk_reindex_finds_the_same_matters(catalogue, monkeypatch):
+    from eban.catalogue import search as catalogue_search
+    from eban.catalogue.models import Matter
+
+    before = find_matters("老年人优待证怎么办").matters[:3]
+    monkeypatch.setattr(catalogue_search, "BULK", 1)
+    catalogue_search.reindex_matters(Matter.objects.values_list("pk", flat=True))
+    assert find_matters("老年人优待证怎么办").matters[:3] == before
