@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
+from types import SimpleNamespace
 
 from django.db import transaction
 
@@ -74,24 +75,63 @@ def matter_document(matter: Matter) -> Document:
     )
 
 
-# What matter_fields and matter_document read (the other StreamFields are not loaded).
+class _Related(list):
+    """Stands in for a loaded many-to-many relation: `.all()` gives the objects."""
+
+    def all(self) -> list:
+        return self
+
+
+class _IndexedMatter:
+    """The columns of a matter that matter_fields and matter_document read, loaded without the
+    model (10,000 full Matter instances with their StreamFields and relations cost seconds)."""
+
+    def __init__(self, row: tuple, themes: list, life_events: list):
+        (self.pk, self.code, self.name, self.name_en, self.short_name, aliases, keywords, self.summary,
+         self.conditions, self.channel_kiosk, self.department_id, department_name) = row  # fmt: skip
+        self.alias_list = _lines(aliases)
+        self.keyword_list = _lines(keywords)
+        self.department = SimpleNamespace(name=department_name)
+        self.themes = _Related(themes)
+        self.life_events = _Related(life_events)
+
+
+def _lines(text: str) -> list[str]:  # as Matter.alias_list and Matter.keyword_list
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 INDEXED_COLUMNS = [
-    "code", "name", "name_en", "short_name", "aliases", "keywords", "summary", "conditions",
-    "channel_kiosk", "department__name",
+    "pk", "code", "name", "name_en", "short_name", "aliases", "keywords", "summary", "conditions",
+    "channel_kiosk", "department_id", "department__name",
 ]  # fmt: skip
 BULK = 1000  # from this many matters (and half the index), reindex in one bulk load
 
 
-def _live(ids: Iterable[int] | None = None):
-    qs = (
-        Matter.objects.filter(live=True)
-        .select_related("department")
-        .only(*INDEXED_COLUMNS)
-        .prefetch_related("themes", "life_events")
-    )
+def _related(name: str, ids: list[int]) -> dict[int, list]:
+    """matter id -> the related objects' names (as SimpleNamespace(name=…)), in the model's order."""
+    field = Matter._meta.get_field(name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    ordering = [f"{target}__{key}" for key in field.related_model._meta.ordering]
+    out: dict[int, list] = {}
+    rows = through.objects.filter(**{f"{source}_id__in": ids}).order_by(*ordering)
+    for matter_id, related_name in rows.values_list(f"{source}_id", f"{target}__name"):
+        out.setdefault(matter_id, []).append(SimpleNamespace(name=related_name))
+    return out
+
+
+def _live_ids(ids: Iterable[int] | None = None) -> list[int]:
+    qs = Matter.objects.filter(live=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.order_by("pk")
+    return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def _live(ids: list[int]) -> list[_IndexedMatter]:
+    """The live matters among `ids` (at most a few thousand), as matter_fields reads them."""
+    themes, events = _related("themes", ids), _related("life_events", ids)
+    rows = Matter.objects.filter(live=True, pk__in=ids).order_by("pk").values_list(*INDEXED_COLUMNS)
+    return [_IndexedMatter(row, themes.get(row[0], []), events.get(row[0], [])) for row in rows]
 
 
 def reindex_matters(matter_ids: Iterable[int]) -> None:
@@ -120,7 +160,7 @@ def reindex_all(progress: Callable[[int, int], None] | None = None, batch: int =
     """Rebuild the whole matter index; returns how many matters were indexed."""
     with transaction.atomic(), bulk_load():
         clear(DOC_TYPE)
-        ids = list(_live().values_list("pk", flat=True))
+        ids = _live_ids()
         frequencies: Counter = Counter()
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]

@@ -216,3 +216,12 @@ def test_a_bulk_reindex_finds_the_same_matters(catalogue, monkeypatch):
     monkeypatch.setattr(catalogue_search, "BULK", 1)
     catalogue_search.reindex_matters(Matter.objects.values_list("pk", flat=True))
     assert find_matters("老年人优待证怎么办").matters[:3] == before
+
+
+def test_the_reindex_reads_the_same_document_as_the_model_gives(catalogue):
+    from eban.catalogue import search as catalogue_search
+    from eban.catalogue.models import Matter
+
+    for matter in Matter.objects.filter(live=True)[:20]:
+        light = catalogue_search._live([matter.pk])[0]
+        assert catalogue_search.matter_document(light) == catalogue_search.matter_document(matter)
