@@ -39,21 +39,33 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple]) -> None:
 def bulk_create(objs: list[models.Model], batch_size: int = 1000) -> list[models.Model]:
     """Like `Model.objects.bulk_create(objs)` (no signals; primary keys set on the objects).
 
-    On PostgreSQL the primary keys are taken from the table's sequence first and the rows are
-    COPYed in."""
+    The primary keys are taken first (PostgreSQL: from the table's sequence; SQLite: after the
+    largest given), then the rows are written without the ORM's per-value query compilation
+    (PostgreSQL: COPY; SQLite: executemany)."""
     if not objs:
         return objs
     model = type(objs[0])
-    if connection.vendor != "postgresql":
-        return model._default_manager.bulk_create(objs, batch_size=batch_size)
     meta = model._meta
+    if connection.vendor not in ("postgresql", "sqlite") or not meta.pk.get_internal_type().endswith(
+        "AutoField"
+    ):
+        return model._default_manager.bulk_create(objs, batch_size=batch_size)
     fields = meta.concrete_fields
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        else:  # SQLite: the ids after the largest ever given (AUTOINCREMENT); a race fails loudly
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                f"COALESCE((SELECT MAX({connection.ops.quote_name(meta.pk.column)}) FROM {_table(model)}), 0))",
+                [meta.db_table],
+            )
+            first = cursor.fetchone()[0] + 1
+            ids = list(range(first, first + len(objs)))
     rows: list[tuple[Any, ...]] = []
     for obj, pk in zip(objs, ids, strict=True):
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
