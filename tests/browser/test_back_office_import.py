@@ -7,7 +7,7 @@ import pytest
 from eban.catalogue.models import Matter
 from eban.catalogue.testing import make_department
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def guide(code: str, **overrides) -> dict:
@@ -21,6 +21,18 @@ def guide(code: str, **overrides) -> dict:
     }  # fmt: skip
     data.update(overrides)
     return data
+
+
+@pytest.fixture(autouse=True)
+def wagtail_root():
+    """A transactional test starts from empty tables: put back the page tree's root that the
+    back office's menu needs (created by Wagtail's migrations in a normal database)."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))
 
 
 def log_in(page, live_server, django_user_model):
