@@ -35,7 +35,7 @@ from eban.government.models import Department, Division
 from . import search
 from .enums import Channel
 from .guide import matter_to_dict
-from .models import LifeEvent, Matter, Theme
+from .models import ImportJob, LifeEvent, Matter, Theme
 
 logger = logging.getLogger(__name__)
 
@@ -399,3 +399,24 @@ def _matter_unpublished(sender, instance: Matter, **kwargs) -> None:
 
 def record_import(actor: Any, instance: Any, data: dict[str, Any]) -> None:
     audit.record(actor, IMPORT, instance, data=data)
+
+
+def start_import_job(*, filename: str, content: bytes, dry_run: bool, actor: Any) -> ImportJob:
+    """Queue a back-office import of one uploaded file; the worker runs it after this commits."""
+    from . import tasks
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            filename=filename[:255], content=content, dry_run=dry_run, created_by=actor
+        )
+        transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk))
+    return job
+
+
+def export_catalogue(fmt: str, *, actor: Any) -> bytes:
+    """The published catalogue as .json or .xlsx bytes; the export is audited."""
+    from .interchange import export_bytes
+
+    content = export_bytes(fmt)
+    audit.record(actor, EXPORT, actor, title=f"export {fmt}", data={"format": fmt})
+    return content

@@ -21,10 +21,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from eban.core import audit
-
-from . import actions, tasks
-from .interchange import export_bytes
+from . import actions
 from .models import ImportJob
 
 PERMISSION = "catalogue.import_matters"
@@ -101,13 +98,12 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(
-            filename=Path(upload.name).name[:255],
+        job = actions.start_import_job(
+            filename=Path(upload.name).name,
             content=upload.read(),
             dry_run=form.cleaned_data["dry_run"],
-            created_by=self.request.user,
+            actor=self.request.user,
         )
-        tasks.run_import_job.enqueue(job.pk)
         return redirect("catalogue_import_job", job_id=job.pk)
 
 
@@ -168,8 +164,7 @@ def export_view(request, fmt: str):
     _check(request)
     if fmt not in CONTENT_TYPES:
         raise Http404
-    content = export_bytes(fmt)
-    audit.record(request.user, actions.EXPORT, request.user, title=f"export {fmt}", data={"format": fmt})
+    content = actions.export_catalogue(fmt, actor=request.user)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="matters-{stamp}.{fmt}"'

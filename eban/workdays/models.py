@@ -41,7 +41,24 @@ def bump_calendar_version() -> str:
     return token
 
 
-class CalendarYear(models.Model):
+class BumpsCalendarVersion(models.Model):
+    """Writes normally go through eban.workdays.actions; saving or deleting a row by any other
+    path (e.g. the back office's bulk delete) still invalidates the per-process calendar caches."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_calendar_version()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_calendar_version()
+        return result
+
+
+class CalendarYear(BumpsCalendarVersion):
     """A year whose holiday notice is loaded. Dates in a year without a row are unknown."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
@@ -56,17 +73,6 @@ class CalendarYear(models.Model):
     def __str__(self) -> str:
         return str(self.year)
 
-    # Writes normally go through eban.workdays.actions; these keep the stamp right
-    # whatever path saves or deletes a row (e.g. the back office's bulk delete).
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        bump_calendar_version()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_calendar_version()
-        return result
-
     def clean(self) -> None:
         from .rules import MAX_YEAR, MIN_YEAR
 
@@ -79,7 +85,7 @@ class CalendarYear(models.Model):
             )
 
 
-class SpecialDay(models.Model):
+class SpecialDay(BumpsCalendarVersion):
     """A date that differs from the Monday–Friday rule: a holiday (usually on a weekday;
     the weekend days of a holiday period may be listed too), or a weekend day that is a
     working day (调休)."""
@@ -95,15 +101,6 @@ class SpecialDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        bump_calendar_version()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_calendar_version()
-        return result
 
     def clean(self) -> None:
         from .rules import validate_special_day

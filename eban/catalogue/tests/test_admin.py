@@ -3,7 +3,7 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, WorkflowContentType
 
@@ -28,7 +28,9 @@ def catalogue_json():
 
 
 def upload(client, content: bytes, name: str = "catalogue.json", **extra):
-    return client.post(reverse("catalogue_import"), {"file": SimpleUploadedFile(name, content), **extra})
+    """Upload a file; the job is queued when the request's transaction commits (run here at once)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("catalogue_import"), {"file": SimpleUploadedFile(name, content), **extra})
 
 
 def test_the_matter_snippet_list_and_edit_pages_open(admin_client):
