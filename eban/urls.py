@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("kiosk/", include("eban.accounts.kiosk_urls")),
+    path("account/", include("eban.accounts.account_urls")),
     path("", include("eban.workdays.urls")),
     path("", include("eban.catalogue.urls")),
 ]

@@ -14,8 +14,10 @@ ALLOWED = {
     "workdays": {"core"},
     "search": {"core"},
     "catalogue": {"core", "government", "search"},
-    "api": {"core", "catalogue", "workdays", "government", "search"},
-    "demo": {"core", "government", "workdays", "search", "catalogue", "api"},
+    "notifications": {"core"},
+    "accounts": {"core", "government", "catalogue", "notifications"},
+    "api": {"core", "catalogue", "workdays", "government", "search", "accounts"},
+    "demo": {"core", "government", "workdays", "search", "catalogue", "accounts", "notifications", "api"},
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from eban.core.exceptions import DomainError
@@ -39,12 +39,20 @@ def problem(request, status: int, code: str, message: str, details=None):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return problem(request, exc.status_code, exc.code, exc.message, exc.details)
+    response = problem(request, exc.status_code, exc.code, exc.message, exc.details)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc: Http404):
     return problem(request, 404, "not_found", _("Nothing was found at this address."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_not_signed_in(request, exc: AuthenticationError):
+    return problem(request, 401, "not_signed_in", _("Sign in first."))
 
 
 @api.exception_handler(HttpError)
@@ -126,11 +134,15 @@ def on_validation_error(request, exc: NinjaValidationError):
 
 
 def _register_routers() -> None:
+    from eban.accounts.api import router as accounts_router
+    from eban.accounts.api_me import router as me_router
     from eban.catalogue.api import router as catalogue_router
     from eban.workdays.api import router as workdays_router
 
     api.add_router("/matters", catalogue_router)
     api.add_router("/calendar", workdays_router)
+    api.add_router("/identity", accounts_router)
+    api.add_router("/me", me_router)
 
 
 _register_routers()

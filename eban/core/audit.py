@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from wagtail.log_actions import LogActionRegistry, get_active_log_context, log
 from wagtail.log_actions import registry as wagtail_registry
 from wagtail.models import ModelLogEntry
@@ -17,8 +18,19 @@ from wagtail.models import ModelLogEntry
 from eban.core import bulk
 
 
+def unwrap(obj: Any) -> Any:
+    """The object behind lazy wrappers such as `request.user` (which django-otp's middleware
+    wraps once more: Wagtail's log registry looks through one layer only)."""
+    while isinstance(obj, LazyObject):
+        if obj._wrapped is empty:
+            obj._setup()
+        obj = obj._wrapped
+    return obj
+
+
 def record(actor: Any, action: str, instance: Any, *, title: str = "", data: dict | None = None) -> Any:
     """Record that `actor` did `action` to `instance`. `data` holds what changed (no PII)."""
+    actor, instance = unwrap(actor), unwrap(instance)
     user = actor if getattr(actor, "is_authenticated", False) else None
     return log(instance, action, user=user, title=title or str(instance)[:255], data=data or {})
 
@@ -33,6 +45,7 @@ def record_many(actor: Any, rows: list[tuple[str, Any, dict]], *, timestamp=None
             record(actor, action, instance, data=data)
         return
     context = get_active_log_context()
+    actor = unwrap(actor)
     user = actor if getattr(actor, "is_authenticated", False) else context.user
     when = timestamp or timezone.now()
     types: dict[type, ContentType] = {}

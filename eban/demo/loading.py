@@ -18,7 +18,8 @@ from eban.catalogue import interchange
 from eban.catalogue.interchange.schema import FORMAT
 from eban.government import actions as government
 
-from .users import DEMO_USERS, GROUPS
+from .identities import load_identities
+from .users import DEMO_STAFF, DEMO_TOTP_KEYS, DEMO_USERS, GROUPS
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 
@@ -29,6 +30,7 @@ class LoadReport:
     departments_changed: int = 0
     users_changed: int = 0
     groups_changed: int = 0
+    identities_created: int = 0
     matters: Any = None  # the catalogue's ImportReport
     files: list[str] = field(default_factory=list)
 
@@ -40,6 +42,7 @@ class LoadReport:
             or self.departments_changed
             or self.users_changed
             or self.groups_changed
+            or self.identities_created
             or matters_changed
         )
 
@@ -125,8 +128,38 @@ def ensure_demo_users() -> int:
         if dirty:
             user.save()
         wanted = set(Group.objects.filter(name__in=groups).values_list("pk", flat=True))
-        if set(user.groups.values_list("pk", flat=True)) != wanted:
-            user.groups.set(wanted)
+        # The staff roles' groups (eban:*) are set by ensure_demo_staff through the profile.
+        roles = set(user.groups.filter(name__startswith="eban:").values_list("pk", flat=True))
+        if set(user.groups.values_list("pk", flat=True)) - roles != wanted:
+            user.groups.set(wanted | roles)
+            dirty = True
+        changed += dirty
+    return changed
+
+
+def ensure_demo_staff() -> int:
+    """The demo logins' staff profiles (department, roles) and their authenticators with the
+    public sample secrets (users.py), so `eban totp-code USERNAME` prints their codes. Returns
+    how many accounts changed; a second run changes nothing (and audits nothing)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from eban.accounts import actions as accounts
+    from eban.accounts.models import StaffProfile
+    from eban.government.models import Department
+
+    changed = 0
+    for user in get_user_model().objects.filter(username__in=DEMO_STAFF):
+        department_code, roles = DEMO_STAFF[user.username]
+        department = Department.objects.get(code=department_code)
+        profile = StaffProfile.objects.filter(user=user).first()
+        dirty = profile is None or profile.department_id != department.pk or profile.roles != set(roles)
+        if dirty:
+            accounts.set_staff(user, department=department, roles=roles, actor=None)
+        key = DEMO_TOTP_KEYS[user.username]
+        devices = list(TOTPDevice.objects.filter(user=user))
+        if [(d.key, d.confirmed) for d in devices] != [(key, True)]:
+            TOTPDevice.objects.filter(user=user).delete()
+            TOTPDevice.objects.create(user=user, name="demo authenticator (sample)", key=key, confirmed=True)
             dirty = True
         changed += dirty
     return changed
@@ -149,10 +182,12 @@ def load_sample(*, with_users: bool = True, progress=None) -> LoadReport:
     if with_users:
         report.groups_changed = ensure_groups()
         report.users_changed = ensure_demo_users()
+        report.users_changed += ensure_demo_staff()
     files = matter_files()
     report.files = [p.name for p in files]
     if files:
         report.matters = interchange.import_matters(
             sample_catalogue(files), progress=progress, source=", ".join(report.files)
         )
+    report.identities_created = load_identities()
     return report

@@ -6,6 +6,8 @@ eban/demo/README.md). Never run `eban loadsample` against a production database.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.utils.translation import gettext_lazy as _
 
 # Wagtail groups for the catalogue's back office: (name, permissions as "app_label.codename").
@@ -41,3 +43,21 @@ DEMO_USERS = [
     ("reviewer", "eban-demo-reviewer", _("reviewer: approves and publishes matters"), False,
      [REVIEWERS_GROUP, MODERATORS_GROUP]),
 ]  # fmt: skip
+
+# Their staff profiles: (department code, roles). The roles are the eban:* groups of
+# eban/accounts/roles.py; the demo groups above stay for the catalogue's review workflow.
+DEMO_STAFF = {
+    "admin": ("330300-DSJ", ["platform_admin"]),
+    "editor": ("330300-DSJ", ["site_editor"]),
+    "reviewer": ("330300-RS", ["reviewer"]),
+}
+
+
+def demo_totp_key(username: str) -> str:
+    """The demo account's authenticator secret (hex, 20 bytes). PUBLIC like the passwords: it is
+    computed from the username, so `eban totp-code USERNAME` and anyone reading this file can
+    produce the codes. Only these accounts, with exactly this secret, get codes from that command."""
+    return hashlib.sha1(f"eban demo authenticator: {username}".encode()).hexdigest()
+
+
+DEMO_TOTP_KEYS = {username: demo_totp_key(username) for username, *_rest in DEMO_USERS}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,8 @@ INSTALLED_APPS = [
     "eban.workdays",
     "eban.search",
     "eban.catalogue",
+    "eban.notifications",
+    "eban.accounts",
     "eban.api",
     "eban.demo",
     # Wagtail: the publishing hub and the staff back office
@@ -47,6 +51,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Staff sign-in: a TOTP second factor and lockout after repeated password failures
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -57,9 +65,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "eban.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "eban.core.middleware.DisplayPreferencesMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "eban.urls"
@@ -142,6 +153,33 @@ STORAGES = {
 }
 
 LOGIN_URL = "wagtailadmin_login"
+# django-axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Staff sign-in: after the password, an official gives a TOTP code (eban/accounts/middleware.py).
+# Off only for a deployment whose staff sign in through an identity provider that already asks
+# for a second factor.
+EBAN_STAFF_2FA = env.STAFF_2FA
+OTP_TOTP_ISSUER = "eban e办"
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own back-off after a wrong code, on top of ours
+# Lockout (django-axes): 5 wrong passwords for one username from one address lock that pair
+# for 15 minutes, even with the right password. The address is eban's (ratelimit.client_ip,
+# which honours EBAN_TRUSTED_PROXY_COUNT, checked to be an address). Logs name neither the
+# username nor the address.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "eban.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "eban.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
+AXES_DISABLE_ACCESS_LOG = True  # eban audits the sign-in's second step (accounts.staff.otp_verify)
+AXES_ENABLE_ADMIN = False  # Django's admin site is not used
 
 WAGTAIL_SITE_NAME = "eban e办"
 WAGTAILADMIN_BASE_URL = env.BASE_URL
@@ -157,9 +195,42 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Defence in depth: ID numbers and mobile numbers are scrubbed from every record a handler emits.
+    "filters": {"redact_pii": {"()": "eban.core.logging.RedactPII"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_pii"]}
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    # django-axes reports every sign-in at INFO; its warnings (failures, lockouts) stay, masked.
+    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+EBAN_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
+
+# eban/core/crypto.py: empty in development and tests (keys derived from SECRET_KEY, dev-only);
+# production.py refuses to start without them.
+EBAN_ENCRYPTION_KEYS = env.ENCRYPTION_KEYS
+EBAN_BLIND_INDEX_KEY = env.BLIND_INDEX_KEY
+EBAN_ID_CARD_READER_KEY = env.ID_CARD_READER_KEY
+EBAN_REAL_PERSON_VERIFIER = env.REAL_PERSON_VERIFIER
+EBAN_IDENTITY_CHECK_RATE = "60/minute"  # POST /api/v1/identity/check, per client address
+EBAN_KIOSK_SIMULATED_READER = False  # dev settings turn it on for the demo terminal
+
+# Text messages (eban/notifications/sms.py): the provider and the HTTP gateway's contract.
+EBAN_SMS_PROVIDER = env.SMS_PROVIDER
+EBAN_SMS_FILE_PATH = DATA_DIR / "sms-outbox.jsonl"
+EBAN_SMS_HTTP_URL = env.SMS_HTTP_URL
+EBAN_SMS_HTTP_TOKEN = env.SMS_HTTP_TOKEN
+EBAN_SMS_HTTP_TIMEOUT = 5.0  # seconds per attempt
+EBAN_SMS_HTTP_RETRIES = 2  # more attempts after a 5xx or no answer (never after a 4xx)
+
+# Sign-in by SMS code (eban/accounts/codes.py).
+EBAN_LOGIN_CODE_TTL = 5 * 60  # seconds a code stays valid
+EBAN_LOGIN_CODE_ATTEMPTS = 5  # wrong entries before a code is dead
+EBAN_LOGIN_CODE_INTERVAL = 60  # seconds between two codes to one phone
+EBAN_LOGIN_CODES_PER_PHONE_HOUR = 5
+EBAN_LOGIN_CODES_PER_IP_HOUR = 20
+
+EBAN_FACE_THRESHOLD = env.FACE_THRESHOLD
 
 EBAN_SAMPLE_LABEL = _("Sample data — for demonstration only, not official information")

@@ -34,3 +34,24 @@ ALLOWED_HOSTS = env_list("EBAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 # A cache URL such as redis://127.0.0.1:6379/1; a local memory cache when unset.
 CACHE_URL = env_str("EBAN_CACHE_URL")
 BASE_URL = env_str("EBAN_BASE_URL", "http://127.0.0.1:8000")
+# How many reverse proxies in front of eban append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(env_str("EBAN_TRUSTED_PROXY_COUNT", "0") or 0)
+# The key that signs ID card readings from terminals (see eban/accounts/idcard.py); unset: no reader.
+ID_CARD_READER_KEY = env_str("EBAN_ID_CARD_READER_KEY")
+# A real-person verification service adapter (dotted path to a class); unset: none.
+REAL_PERSON_VERIFIER = env_str("EBAN_REAL_PERSON_VERIFIER")
+# Encryption of personal values (eban/core/crypto.py): `keyid:base64url(32 bytes)` items,
+# comma-separated; the first encrypts, the others only decrypt (key rotation).
+ENCRYPTION_KEYS = env_list("EBAN_ENCRYPTION_KEYS")
+# The key of the blind indexes (equality lookups on encrypted values): 32 bytes, hex or base64.
+BLIND_INDEX_KEY = env_str("EBAN_BLIND_INDEX_KEY")
+# Text messages (eban/notifications/sms.py, docs/sms-provider.md): console (log, the default),
+# file (JSON lines under DATA_DIR), http (a gateway: URL and bearer token), or a dotted path.
+SMS_PROVIDER = env_str("EBAN_SMS_PROVIDER", "console")
+SMS_HTTP_URL = env_str("EBAN_SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env_str("EBAN_SMS_HTTP_TOKEN")
+# Staff must give a TOTP code after their password to use the back office (default on).
+STAFF_2FA = env_bool("EBAN_STAFF_2FA", True)
+# Face check (eban/accounts/face.py): the largest descriptor distance taken for the same person.
+# Lower refuses more strangers and more genuine users; see docs/identity.md for the measured trade-off.
+FACE_THRESHOLD = float(env_str("EBAN_FACE_THRESHOLD", "0.45") or 0.45)

@@ -2,12 +2,25 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from eban.core import crypto as _crypto
+
 from . import env
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
 if not env.SECRET_KEY:
     raise ImproperlyConfigured("EBAN_SECRET_KEY must be set in production")
+if not env.ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "EBAN_ENCRYPTION_KEYS must be set in production (`eban generate-keys` prints one)"
+    )
+if not env.BLIND_INDEX_KEY:
+    raise ImproperlyConfigured(
+        "EBAN_BLIND_INDEX_KEY must be set in production (`eban generate-keys` prints one)"
+    )
+# Malformed keys stop the start too, with the faulty entry named (never its value).
+_crypto.parse_encryption_keys(env.ENCRYPTION_KEYS)
+_crypto.parse_blind_index_key(env.BLIND_INDEX_KEY)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

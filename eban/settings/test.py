@@ -14,3 +14,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
+EBAN_ID_CARD_READER_KEY = "test-only-reader-key"
+EBAN_SMS_PROVIDER = "locmem"  # messages go to eban.notifications.sms.outbox

@@ -17,8 +17,37 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 
 
+def sample_face_jpeg() -> bytes:
+    """A sample face from a package (scikit-image's astronaut picture), as a camera would send it."""
+    import io
+
+    from PIL import Image
+    from skimage import data
+
+    buffer = io.BytesIO()
+    Image.fromarray(data.astronaut()).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
 @pytest.fixture(scope="session")
-def chromium():
+def fake_camera_video(tmp_path_factory) -> Path:
+    """A Y4M video of the sample face: Chromium's camera in every browser test shows it."""
+    import io
+
+    from PIL import Image
+
+    from eban.accounts.tests.fakecamera import make_fake_camera_video
+
+    path = tmp_path_factory.mktemp("camera") / "face.y4m"
+    # The camera frames her head and shoulders: the badge on the suit (a face-like patch that a
+    # detector may take for a second person) stays out of the picture, as at a real kiosk.
+    picture = Image.open(io.BytesIO(sample_face_jpeg())).crop((40, 0, 440, 300))
+    make_fake_camera_video(picture, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium(fake_camera_video):
     if not Path(CHROMIUM).exists():
         pytest.skip(
             f"Chromium is not installed at {CHROMIUM} (apt-get install chromium, or set EBAN_CHROMIUM)"
@@ -29,7 +58,12 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        camera = [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={fake_camera_video}",
+        ]
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *camera])
         yield browser
         browser.close()
 
@@ -67,3 +101,25 @@ def screenshot():
             page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def sign_in_to_back_office():
+    """`sign_in_to_back_office(page, base_url, user, password)` signs in at /admin/ as a member
+    of staff would: the password, then the code of their authenticator (created for the account
+    when missing, as if it had been set up)."""
+    return _sign_in_to_back_office
+
+
+def _sign_in_to_back_office(page, base_url: str, user, password: str) -> None:
+    from eban.accounts.testing import authenticator, code_for
+
+    authenticator(user)
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("input[name=username]", user.get_username())
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/otp/verify/**")
+    page.fill("input[name=code]", code_for(user))
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")

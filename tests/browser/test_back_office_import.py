@@ -35,13 +35,13 @@ def wagtail_root():
         Page.add_root(instance=Page(title="Root", slug="root"))
 
 
-def log_in(page, live_server, django_user_model):
-    django_user_model.objects.create_superuser("boss", password="a-long-test-password")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "boss")
-    page.fill("input[name=password]", "a-long-test-password")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+@pytest.fixture
+def log_in(page, live_server, django_user_model, sign_in_to_back_office):
+    def sign_in():
+        boss = django_user_model.objects.create_superuser("boss", password="a-long-test-password")
+        sign_in_to_back_office(page, live_server.url, boss, "a-long-test-password")
+
+    return sign_in
 
 
 def upload(page, live_server, tmp_path, matters) -> None:
@@ -55,9 +55,9 @@ def upload(page, live_server, tmp_path, matters) -> None:
         raise AssertionError(page.url + page.inner_text("body")[:1500])
 
 
-def test_import_shows_progress_and_a_report(page, live_server, django_user_model, tmp_path, screenshot):
+def test_import_shows_progress_and_a_report(page, live_server, log_in, tmp_path, screenshot):
     make_department()
-    log_in(page, live_server, django_user_model)
+    log_in()
     upload(page, live_server, tmp_path, [guide("330300-GA-9001")])
     assert page.locator("#import-progress progress").get_attribute("value") == "100"
     assert "新增 1 个" in page.inner_text("#import-report")
@@ -65,11 +65,9 @@ def test_import_shows_progress_and_a_report(page, live_server, django_user_model
     assert Matter.objects.filter(code="330300-GA-9001", live=True).exists()
 
 
-def test_a_bad_row_is_reported_and_nothing_is_saved(
-    page, live_server, django_user_model, tmp_path, screenshot
-):
+def test_a_bad_row_is_reported_and_nothing_is_saved(page, live_server, log_in, tmp_path, screenshot):
     make_department()
-    log_in(page, live_server, django_user_model)
+    log_in()
     upload(
         page, live_server, tmp_path, [guide("330300-GA-9001"), guide("330300-GA-9002", category="nonsense")]
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry, WorkflowContentType
 
 from bench.generate import ensure_reference_data, generate_matters
+from eban.accounts.testing import staff_login
 from eban.catalogue import actions
 from eban.catalogue.interchange import import_matters
 from eban.catalogue.models import ImportJob, Matter
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, staff_user):
-    client.force_login(staff_user)
+    staff_login(client, staff_user)
     return client
 
 
@@ -103,7 +104,7 @@ def test_the_export_downloads_the_catalogue_and_is_audited(admin_client, catalog
 def test_staff_without_the_permission_are_refused(client, django_user_model):
     editor = django_user_model.objects.create_user("plain", password="a-long-test-password", is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(editor)
+    staff_login(client, editor)
     # Wagtail's admin answers a refused permission with a redirect to the dashboard.
     assert client.get(reverse("catalogue_import")).url == reverse("wagtailadmin_home")
     assert client.get(reverse("catalogue_export", args=["json"])).url == reverse("wagtailadmin_home")
@@ -116,13 +117,13 @@ def test_staff_given_the_permission_may_import(client, django_user_model):
     editor.user_permissions.add(
         Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="import_matters")
     )
-    client.force_login(editor)
+    staff_login(client, editor)
     assert client.get(reverse("catalogue_import")).status_code == 200
 
 
 def test_the_upload_needs_a_csrf_token(staff_user, catalogue_json):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(staff_user)
+    staff_login(client, staff_user)
     assert upload(client, catalogue_json).status_code == 403
     assert not ImportJob.objects.exists()
 

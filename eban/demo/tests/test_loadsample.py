@@ -55,11 +55,44 @@ def test_loadsample_restores_an_edited_sample_department():
     assert Department.objects.get(code="330302-GA").phone != "0577-00000000"
 
 
-def test_demo_logins_work_with_the_printed_passwords():
+def test_demo_logins_work_with_the_printed_passwords(rf):
     load_sample()
     for username, password, _role, superuser, _groups in DEMO_USERS:
-        user = authenticate(username=username, password=password)
+        # django-axes watches sign-ins per address: authenticate() needs the request.
+        user = authenticate(rf.post("/admin/login/"), username=username, password=password)
         assert user is not None and user.is_superuser == superuser
+
+
+def test_demo_logins_are_staff_with_roles_and_the_sample_authenticator():
+    from eban.accounts import otp
+    from eban.demo.users import DEMO_STAFF, DEMO_TOTP_KEYS
+
+    load_sample()
+    for username, (department, roles) in DEMO_STAFF.items():
+        user = get_user_model().objects.get(username=username)
+        assert user.staff_profile.department.code == department and user.staff_profile.roles == set(roles)
+        assert otp.confirmed_device(user).key == DEMO_TOTP_KEYS[username]
+
+
+def test_totp_code_prints_the_code_of_a_demo_login_only(django_user_model):
+    from django.core.management.base import CommandError
+
+    from eban.accounts import otp
+    from eban.accounts.testing import authenticator
+
+    load_sample()
+    out = StringIO()
+    call_command("totp_code", "reviewer", stdout=out)
+    device = otp.confirmed_device(get_user_model().objects.get(username="reviewer"))
+    assert out.getvalue().strip() == otp.current_code(device)
+    authenticator(django_user_model.objects.create_user("official"))
+    for username in ("official", "nobody"):
+        with pytest.raises(CommandError):
+            call_command("totp_code", username, stdout=StringIO())
+    device.key = "00" * 20  # a demo username whose secret is no longer the public one
+    device.save()
+    with pytest.raises(CommandError):
+        call_command("totp_code", "reviewer", stdout=StringIO())
 
 
 def test_demo_editor_may_edit_but_not_publish_and_reviewer_may_publish():
@@ -79,6 +112,7 @@ def test_loadsample_command_reports_and_demo_prints_the_logins():
     assert "Sample data loaded" in text
     for username, password, *_ in DEMO_USERS:
         assert username in text and password in text
+    assert "eban totp-code" in text and text.count("otpauth://totp/") == len(DEMO_USERS)
 
 
 def test_production_server_is_gunicorn_with_two_workers_on_loopback():

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from eban.accounts.testing import staff_login
 from eban.search.models import Synonym
 from eban.search.synonyms import build_map, synonym_map
 
@@ -39,14 +40,14 @@ def test_deleted_group_no_longer_applies(db):
 
 
 def test_staff_can_open_the_synonym_list_in_the_admin(client, staff_user):
-    client.force_login(staff_user)
+    staff_login(client, staff_user)
     response = client.get("/admin/snippets/search/synonym/")
     assert response.status_code == 200
     assert "户口" in response.content.decode()
 
 
 def test_staff_can_add_a_synonym_group_in_the_admin(client, staff_user):
-    client.force_login(staff_user)
+    staff_login(client, staff_user)
     response = client.post(
         "/admin/snippets/search/synonym/add/", {"terms": "护照, passport", "note": "", "enabled": "on"}
     )

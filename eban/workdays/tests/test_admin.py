@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.models import ModelLogEntry
 
+from eban.accounts.testing import staff_login
 from eban.workdays import actions
 from eban.workdays.admin_views import missing_year_panel
 from eban.workdays.models import CalendarYear, SpecialDay
@@ -82,7 +83,7 @@ def test_upload_needs_permission(client, django_user_model):
 
     user = django_user_model.objects.create_user("editor", password="x" * 12)
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(user)
+    staff_login(client, user)
     assert client.get(UPLOAD).status_code in (302, 403)
 
 

@@ -7,7 +7,20 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from eban.demo.users import DEMO_USERS
+from eban.core.masking import mask_name
+from eban.demo.identities import sample_citizens
+from eban.demo.users import DEMO_TOTP_KEYS, DEMO_USERS
+
+
+def confirmed_device(username: str):
+    """The demo login's authenticator, if it still holds the public sample secret."""
+    from django.contrib.auth import get_user_model
+
+    from eban.accounts import otp
+
+    user = get_user_model().objects.filter(username=username).first()
+    device = otp.confirmed_device(user) if user is not None else None
+    return device if device is not None and device.key == DEMO_TOTP_KEYS.get(username) else None
 
 
 class Command(BaseCommand):
@@ -49,6 +62,21 @@ class Command(BaseCommand):
         for username, password, role, _superuser, _groups in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {password:<22} {role}")
         self.stdout.write(
+            "  第二步验证码 second step: 运行 run `eban totp-code <用户名 username>`，"
+            "或用身份验证器 App 扫描 or add to an authenticator app:"
+        )
+        for username, *_rest in DEMO_USERS:
+            device = confirmed_device(username)
+            if device is not None:
+                self.stdout.write(f"    {username:<8} {device.config_url}")
+        self.stdout.write(
             f"  后台 back office: {base}/admin/    网站 site: {base}/    API: {base}/api/v1/docs"
         )
+        self.stdout.write(
+            "  样例市民（虚构，短信验证码打印在本控制台） / Sample citizens (invented; SMS codes are printed "
+            f"on this console): {base}/account/sign-in/"
+        )
+        for person in sample_citizens():
+            self.stdout.write(f"    {mask_name(person['name']):<6} {person.get('phone', '')}")
+        self.stdout.write(f"  演示终端 demo terminal (ID card / face): {base}/kiosk/sign-in/")
         self.stdout.write("")

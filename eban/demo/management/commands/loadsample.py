@@ -27,7 +27,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"行政区划 divisions: {report.divisions_changed} 新增或更新 created or updated; "
             f"部门 departments: {report.departments_changed}; "
-            f"演示账号 demo users: {report.users_changed}; 用户组 groups: {report.groups_changed}"
+            f"演示账号 demo users: {report.users_changed}; 用户组 groups: {report.groups_changed}; "
+            f"样例公民与企业 sample citizens and firms: {report.identities_created}"
         )
         if report.matters is not None:
             for line in report.matters.summary_lines():

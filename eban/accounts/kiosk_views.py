@@ -1,0 +1,127 @@
+"""The demo terminal's sign-in pages: ID card or face (consent first). Thin: the checks are in
+kiosk_signin. The full kiosk app (home, matters, printing) builds on these pages."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from eban.core.exceptions import DomainError
+from eban.core.ratelimit import client_ip
+
+from . import actions, kiosk_signin
+from .idcard import SimulatedReader, sign_reading
+from .models import Citizen
+
+MAX_CAPTURE_BYTES = 2 * 1024 * 1024
+
+
+def _simulated_reader() -> bool:
+    return bool(getattr(settings, "EBAN_KIOSK_SIMULATED_READER", False))
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/kiosk/sign_in.html")
+
+
+@require_http_methods(["GET", "POST"])
+def card(request: HttpRequest) -> HttpResponse:
+    samples = Citizen.objects.filter(is_sample=True).order_by("pk")[:6] if _simulated_reader() else []
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("sample") and _simulated_reader():
+                citizen = Citizen.objects.get(pk=int(request.POST["sample"]), is_sample=True)
+                reader = SimulatedReader(kiosk_signin.sample_card(citizen))
+                message = sign_reading(reader.read())
+            else:
+                message = json.loads(request.POST.get("reading") or "{}")
+            citizen = kiosk_signin.sign_in_by_card(message, terminal=client_ip(request))
+        except (DomainError, ValueError, Citizen.DoesNotExist) as exc:
+            error = getattr(exc, "message", "") or _("The card could not be read. Please try again.")
+        else:
+            kiosk_signin.kiosk_session(request, citizen, "id_card")
+            return redirect("kiosk:welcome")
+    return render(
+        request,
+        "accounts/kiosk/card.html",
+        {"samples": samples, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def face_start(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            request.session["eban_face_id"] = actions.clean_id_number(request.POST.get("id_number", ""))
+            request.session.pop("eban_face_consent_at", None)
+            return redirect("kiosk:face_consent")
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "accounts/kiosk/face_start.html", {"error": error}, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def face_consent(request: HttpRequest) -> HttpResponse:
+    if not request.session.get("eban_face_id"):
+        return redirect("kiosk:face_start")
+    if request.method == "POST":
+        if request.POST.get("consent") == "yes":
+            request.session["eban_face_consent_at"] = timezone.now().timestamp()
+            return redirect("kiosk:face_camera")
+        request.session.pop("eban_face_id", None)
+        return redirect("kiosk:card")
+    return render(request, "accounts/kiosk/face_consent.html")
+
+
+def face_camera(request: HttpRequest) -> HttpResponse:
+    if not kiosk_signin.consent_valid(request.session.get("eban_face_consent_at")):
+        return redirect("kiosk:face_consent")
+    return render(request, "accounts/kiosk/face_camera.html")
+
+
+@require_POST
+def face_check(request: HttpRequest) -> JsonResponse:
+    upload = request.FILES.get("capture")
+    try:
+        if upload is None or upload.size > MAX_CAPTURE_BYTES:
+            raise DomainError(
+                _("No usable picture arrived from the camera. Please try again."), code="capture"
+            )
+        citizen = kiosk_signin.sign_in_by_face(
+            request.session.get("eban_face_id", ""),
+            upload.read(),
+            consent_at=request.session.get("eban_face_consent_at"),
+            terminal=client_ip(request),
+        )
+    except DomainError as exc:
+        return JsonResponse({"ok": False, "code": exc.code, "message": exc.message}, status=exc.status_code)
+    finally:
+        if upload is not None:
+            upload.close()
+    request.session.pop("eban_face_consent_at", None)
+    kiosk_signin.kiosk_session(request, citizen, "face")
+    return JsonResponse({"ok": True, "next": reverse("kiosk:welcome")})
+
+
+def welcome(request: HttpRequest) -> HttpResponse:
+    citizen = getattr(request.user, "citizen", None) if request.user.is_authenticated else None
+    if citizen is None or not request.session.get("eban_kiosk"):
+        return redirect("kiosk:sign_in")
+    return render(request, "accounts/kiosk/welcome.html", {"citizen": citizen})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)  # flushes the session: form data and any consent go with it
+    return redirect("kiosk:sign_in")
