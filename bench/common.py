@@ -132,6 +132,11 @@ def environ(extra: dict[str, str], settings: str = "eban.settings.production") -
     env.update(extra)
     env["DJANGO_SETTINGS_MODULE"] = settings
     env.setdefault("EBAN_SECRET_KEY", "bench-only-" + uuid.uuid4().hex)
+    # Production settings need the personal-data keys: throwaway ones for a throwaway database.
+    from eban.core.crypto import new_blind_index_key, new_encryption_key_entry
+
+    env.setdefault("EBAN_ENCRYPTION_KEYS", new_encryption_key_entry("bench"))
+    env.setdefault("EBAN_BLIND_INDEX_KEY", new_blind_index_key())
     if not env.get("DATABASE_URL"):
         env.pop("DATABASE_URL", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))

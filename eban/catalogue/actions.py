@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import uuid
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -95,11 +95,22 @@ def fingerprint(guide: dict[str, Any]) -> str:
 
 
 def _stream(block_type: str, values: list[Any]) -> list[dict[str, Any]]:
-    return [{"type": block_type, "value": v, "id": str(uuid.uuid4())} for v in values]
+    return [{"type": block_type, "value": v, "id": _block_id()} for v in values]
 
 
-def _apply(matter: Matter, guide: dict[str, Any], department_id: int) -> dict[str, list]:
-    """Write a guide onto a matter; returns the raw stream data it was given (for the revision)."""
+_VARIANT = {f"{n:x}": f"{8 + n % 4:x}" for n in range(16)}
+
+
+def _block_id() -> str:
+    """A random UUID (version 4) as Wagtail gives each block: `str(uuid.uuid4())`, four times
+    faster (an import of 10,000 guides makes 110,000 of them)."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+def _apply(matter: Matter, guide: dict[str, Any], department_id: int) -> dict[str, str]:
+    """Write a guide onto a matter; returns its stream fields as JSON, serialised once for the
+    matter's row and its revision (as Wagtail would write them: the raw blocks)."""
     matter.code = guide["code"]
     matter.name = guide["name"]
     matter.name_en = guide["name_en"]
@@ -122,8 +133,9 @@ def _apply(matter: Matter, guide: dict[str, Any], department_id: int) -> dict[st
     matter.fee_basis = fee["basis"]
     streams = {}
     for name, block_type in STREAMS.items():
-        streams[name] = _stream(block_type, guide[name])
-        setattr(matter, name, streams[name])
+        blocks = _stream(block_type, guide[name])
+        setattr(matter, name, blocks)
+        streams[name] = json.dumps(blocks, cls=DjangoJSONEncoder)
     for name in ("place", "hours", "consult_phone", "complaint_phone", "is_sample"):
         setattr(matter, name, guide[name])
     return streams
@@ -158,7 +170,7 @@ class _Item:
     matter: Matter
     guide: dict[str, Any]
     hash: str
-    streams: dict[str, list] = field(default_factory=dict)
+    streams: dict[str, str] = field(default_factory=dict)  # the stream fields as JSON
     m2m: dict[str, list[int]] = field(default_factory=dict)  # the pks written, for the revision
     changes: dict[str, Any] | None = None  # None: a new matter
 
@@ -227,7 +239,9 @@ def save_matters(
             new_batch = new[start : start + BATCH]
             changed_batch = changed[start : start + BATCH]
             if new_batch:
-                bulk.bulk_create([item.matter for item in new_batch])
+                bulk.bulk_create(
+                    [item.matter for item in new_batch], prepared=[item.streams for item in new_batch]
+                )
             if changed_batch:
                 Matter.objects.bulk_update([item.matter for item in changed_batch], WRITTEN_FIELDS)
             batch = new_batch + changed_batch
@@ -304,11 +318,11 @@ def _write_m2m(batch: list[_Item], refs: dict[str, dict[str, int]], replace: lis
 _M2M_FIELDS = [f.name for f in Matter._meta.many_to_many if f.serialize]
 
 
-def revision_content(matter: Matter, streams: dict[str, list], m2m: dict[str, list[int]]) -> dict[str, Any]:
+def revision_content(matter: Matter, streams: dict[str, str], m2m: dict[str, list[int]]) -> dict[str, Any]:
     content: dict[str, Any] = {"pk": matter.pk}
     for model_field in Matter._meta.fields:
         if model_field.name in streams:
-            content[model_field.name] = json.dumps(streams[model_field.name], cls=DjangoJSONEncoder)
+            content[model_field.name] = streams[model_field.name]
         elif model_field.serialize:
             content[model_field.name] = get_field_value(model_field, matter)
     for name in _M2M_FIELDS:

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 from django.db import transaction
 
+from eban.core.bulk import gc_paused
 from eban.search.analysis import PHRASE, TEXT, TITLE, Field
 from eban.search.index import (
     Document,
@@ -156,6 +157,7 @@ def _reindex(ids: list[int], remove: bool = True, frequencies: Counter | None = 
         index_documents(DOC_TYPE, chunk if remove else [], documents, frequencies=frequencies)
 
 
+@gc_paused()
 def reindex_all(progress: Callable[[int, int], None] | None = None, batch: int = 500) -> int:
     """Rebuild the whole matter index; returns how many matters were indexed."""
     with transaction.atomic(), bulk_load():

@@ -198,38 +198,43 @@ def field_terms(text: str, level: str = TEXT) -> frozenset[str]:
     return _field_terms(text, level)
 
 
-@lru_cache(maxsize=50000)  # catalogues repeat themselves: departments, themes, common conditions
+# Catalogues repeat themselves: departments, themes, common conditions are the same strings in
+# many documents, and longer texts share their clauses (runs). Both are analysed once.
+@lru_cache(maxsize=50000)
 def _field_terms(text: str, level: str) -> frozenset[str]:
+    return frozenset().union(*(_run_terms(run, level) for run in _runs(text)))
+
+
+@lru_cache(maxsize=50000)
+def _run_terms(run: str, level: str) -> frozenset[str]:
+    """The terms of one run (Chinese characters, Latin letters or digits) of a field."""
+    if not is_cjk(run):
+        return frozenset([term(WORD, run)]) if len(run) >= 2 or run.isdigit() else frozenset()
     terms: set[str] = set()
     rich = level in (TITLE, PHRASE)
-    for run in _runs(text):
-        if not is_cjk(run):
-            if len(run) >= 2 or run.isdigit():
-                terms.add(term(WORD, run))
-            continue
-        sy = syllables_of(run)
-        for word, start in words_with_parts(run):
-            if len(word) >= 2:
-                terms.add(term(WORD, word))
-                py = "".join(sy[start : start + len(word)])
-                if py:
-                    terms.add(term(PINYIN, py))
-        if len(run) == 1 and level == TITLE:
-            terms.add(term(WORD, run))
-        if not rich:
-            continue
-        if len(run) <= 16:
-            terms.add(term(WORD, run))
+    sy = syllables_of(run)
+    for word, start in words_with_parts(run):
+        if len(word) >= 2:
+            terms.add(term(WORD, word))
+            py = "".join(sy[start : start + len(word)])
+            if py:
+                terms.add(term(PINYIN, py))
+    if len(run) == 1 and level == TITLE:
+        terms.add(term(WORD, run))
+    if not rich:
+        return frozenset(terms)
+    if len(run) <= 16:
+        terms.add(term(WORD, run))
+    for i in range(len(run) - 1):
+        terms.add(term(BIGRAM, run[i : i + 2]))
+        if sy[i] and sy[i + 1]:
+            terms.add(term(PINYIN, sy[i] + sy[i + 1]))
+    if level == TITLE:
+        initials = "".join(s[:1] or "_" for s in sy)
         for i in range(len(run) - 1):
-            terms.add(term(BIGRAM, run[i : i + 2]))
-            if sy[i] and sy[i + 1]:
-                terms.add(term(PINYIN, sy[i] + sy[i + 1]))
-        if level == TITLE:
-            initials = "".join(s[:1] or "_" for s in sy)
-            for i in range(len(run) - 1):
-                terms.add(term(INITIALS, initials[i : i + INITIALS_LENGTH]))
-            terms.update(term(CHAR, ch) for ch in run)
-            terms.update(term(SYLLABLE, s) for s in sy if s)
+            terms.add(term(INITIALS, initials[i : i + INITIALS_LENGTH]))
+        terms.update(term(CHAR, ch) for ch in run)
+        terms.update(term(SYLLABLE, s) for s in sy if s)
     return frozenset(terms)
 
 
@@ -249,25 +254,35 @@ def length_factor(text: str) -> float:
 
 
 def document_terms(fields: Iterable[Field], code: str = "") -> dict[str, float]:
-    """All the terms of a document with their weights (the best field, plus a little for the others)."""
+    """All the terms of a document with their weights (the best field, plus a little for the others).
+
+    A term found in several fields keeps its best weight plus a fifth of the others' (at most
+    doubled). The fields are taken best first, so the first field to give a term gives its weight."""
+    weighted = sorted(
+        (
+            (f.weight * (length_factor(f.text) if f.level == TITLE else 1.0), field_terms(f.text, f.level))
+            for f in fields
+            if f.text and f.text.strip()
+        ),
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
     best: dict[str, float] = {}
     extra: dict[str, float] = {}
-    for f in fields:
-        if not f.text or not f.text.strip():
-            continue
-        weight = f.weight * (length_factor(f.text) if f.level == TITLE else 1.0)
-        for t in field_terms(f.text, f.level):
-            previous = best.get(t)
-            if previous is None:
-                best[t] = weight
-            elif weight > previous:
-                extra[t] = extra.get(t, 0.0) + previous
-                best[t] = weight
-            else:
+    for weight, terms in weighted:
+        for t in terms:
+            if t in best:
                 extra[t] = extra.get(t, 0.0) + weight
+            else:
+                best[t] = weight
+    rounded = {weight: round(weight, 3) for weight, _terms in weighted}
+    result = {t: rounded[w] for t, w in best.items()}
+    for t, e in extra.items():
+        w = best[t]
+        result[t] = round(w + min(0.2 * e, w), 3)
     if code:
-        best[term(EXACT, normalize(code))] = 10.0
-    return {t: round(w + min(0.2 * extra.get(t, 0.0), w), 3) for t, w in best.items()}
+        result[term(EXACT, normalize(code))] = 10.0
+    return result
 
 
 # --- queries ----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count
 
-from eban.core.bulk import bulk_create, insert_rows
+from eban.core.bulk import bulk_create, row_writer
 
 from .analysis import Field, document_terms
 from .models import IndexEntry, SearchDocument, TermStat
@@ -76,15 +76,8 @@ def apply_frequencies(doc_type: str, delta: Counter) -> None:
         TermStat.objects.filter(doc_type=doc_type, df__lte=0).delete()
 
 
-def _entries(document: Document) -> list[tuple]:
-    return [
-        (t, document.doc_type, document.doc_id, w)
-        for t, w in document_terms(document.fields, document.code).items()
-    ]
-
-
-def _insert(entries: list[tuple]) -> None:
-    insert_rows(IndexEntry, ["term", "doc_type", "doc_id", "weight"], entries)
+COLUMNS = ["term", "doc_type", "doc_id", "weight"]
+PG_TYPES = ["text", "text", "int8", "float8"]  # of COLUMNS, for a binary COPY
 
 
 @contextmanager
@@ -128,30 +121,26 @@ def index_documents(
     with `apply_frequencies`.
     """
     written = 0
+    documents = list(documents)  # (made before the postings are written: no query may run meanwhile)
     with transaction.atomic():
         remove_documents(doc_type, doc_ids)
         docs: list[SearchDocument] = []
-        entries: list[tuple] = []
         delta: Counter = Counter()
-        for document in documents:
-            docs.append(
-                SearchDocument(
-                    doc_type=doc_type,
-                    doc_id=document.doc_id,
-                    title=document.title[:300],
-                    boost=document.boost,
+        with row_writer(IndexEntry, COLUMNS, pg_types=PG_TYPES) as write:
+            for document in documents:
+                docs.append(
+                    SearchDocument(
+                        doc_type=doc_type,
+                        doc_id=document.doc_id,
+                        title=document.title[:300],
+                        boost=document.boost,
+                    )
                 )
-            )
-            new = _entries(document)
-            delta.update(t for t, *_rest in new)
-            entries.extend(new)
-            if len(entries) >= BATCH_SIZE:
-                _insert(entries)
-                written += len(entries)
-                entries = []
+                terms = document_terms(document.fields, document.code)
+                delta.update(terms.keys())
+                write([(t, document.doc_type, document.doc_id, w) for t, w in terms.items()])
+                written += len(terms)
         bulk_create(docs)
-        _insert(entries)
-        written += len(entries)
         if frequencies is None:
             apply_frequencies(doc_type, delta)
         else:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from eban.core.bulk import gc_paused
 from eban.core.exceptions import DomainError
 
 from .. import actions
@@ -109,6 +110,7 @@ def _import_records(
     return report
 
 
+@gc_paused()  # the imports build and keep millions of objects (see gc_paused)
 def import_matters(
     data: dict,
     *,
@@ -126,6 +128,7 @@ def import_matters(
     return _import_records(records, report, actor=actor, dry_run=dry_run, progress=progress)
 
 
+@gc_paused()
 def import_bytes(
     content: bytes,
     filename: str,

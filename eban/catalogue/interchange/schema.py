@@ -66,6 +66,9 @@ CHANNEL_LABELS = {"自助终端": "kiosk", "自助机": "kiosk", "网上": "onli
 FORM_LABELS = {"原件": "original", "复印件": "copy", "电子": "electronic", "电子件": "electronic"}
 SOURCE_LABELS = {"申请人": "applicant", "申请人提供": "applicant", "共享": "shared", "数据共享": "shared"}
 CHANNEL_ORDER = [c.value for c in Channel]
+# The codes of each choice (Django's `Choices.values` builds a new list at each call).
+CATEGORIES, AUDIENCES = Category.values, Audience.values
+FORMS, SOURCES = MaterialForm.values, MaterialSource.values
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$")
 AMOUNT_MAX = Decimal("99999999.99")
@@ -196,11 +199,9 @@ def clean_matter(raw: Any, where: Where, refs: Refs, report: ImportReport) -> di
     out["aliases"] = c.str_list(raw.get("aliases"), "aliases")
     out["keywords"] = c.str_list(raw.get("keywords"), "keywords")
     out["summary"] = c.text(raw.get("summary"), "summary")
-    out["category"] = c.choice(raw.get("category"), "category", Category.values, CATEGORY_LABELS)
+    out["category"] = c.choice(raw.get("category"), "category", CATEGORIES, CATEGORY_LABELS)
     out["themes"] = _codes(c, raw.get("themes"), "themes", refs.themes, "unknown_theme")
-    out["audience"] = c.choice(
-        raw.get("audience"), "audience", Audience.values, AUDIENCE_LABELS, default="person"
-    )
+    out["audience"] = c.choice(raw.get("audience"), "audience", AUDIENCES, AUDIENCE_LABELS, default="person")
     out["life_events"] = _codes(
         c, raw.get("life_events"), "life_events", refs.life_events, "unknown_life_event"
     )
@@ -321,12 +322,10 @@ def _part(c: _Checker, value: Any, part: str) -> list[Any]:
         for sub, max_len, required in spec:
             raw = item.get(sub)
             if part == "materials" and sub == "form":
-                clean[sub] = c.choice(
-                    raw, part, MaterialForm.values, FORM_LABELS, default="original", index=i, sub=sub
-                )
+                clean[sub] = c.choice(raw, part, FORMS, FORM_LABELS, default="original", index=i, sub=sub)
             elif part == "materials" and sub == "source":
                 clean[sub] = c.choice(
-                    raw, part, MaterialSource.values, SOURCE_LABELS, default="applicant", index=i, sub=sub
+                    raw, part, SOURCES, SOURCE_LABELS, default="applicant", index=i, sub=sub
                 )
             elif sub == "copies":
                 clean[sub] = c.integer(raw, part, low=0, high=99, default=1, index=i, sub=sub)

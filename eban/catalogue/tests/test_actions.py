@@ -60,6 +60,14 @@ def test_diff_lists_only_changed_fields():
     assert actions.diff({"a": 1, "b": [1]}, {"a": 1, "b": [2]}) == {"b": {"old": [1], "new": [2]}}
 
 
+def test_block_ids_are_random_version_4_uuids():
+    import uuid
+
+    ids = {actions._block_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    assert all(uuid.UUID(i).version == 4 and str(uuid.UUID(i)) == i for i in ids)
+
+
 def test_the_revision_content_is_what_wagtail_would_serialise(guide):
     import json
 

@@ -1,6 +1,7 @@
 """The analysis rules: how text and queries become terms (no database)."""
 
 from eban.search.analysis import (
+    PHRASE,
     TITLE,
     analyse_query,
     document_terms,
@@ -68,3 +69,12 @@ def test_synonym_phrase_spanning_a_stop_word_is_found():
 
 def test_only_question_words_still_searches_something():
     assert not analyse_query("怎么办").empty
+
+
+def test_a_documents_weights_do_not_depend_on_the_order_of_its_fields():
+    fields = [
+        IndexField("住房公积金提取", 10.0, TITLE),
+        IndexField("公积金", 5.0, PHRASE),
+        IndexField("缴存住房公积金满三个月", 1.0),
+    ]
+    assert document_terms(fields) == document_terms(fields[::-1])
