@@ -59,7 +59,9 @@ def test_villager_signs_in_by_face_after_consenting_and_not_before(
     page.wait_for_function("!document.getElementById('capture').disabled")
     assert page.evaluate("window.__cameraRequests") == 1
     page.get_by_test_id("capture").click()
-    page.wait_for_function("location.pathname.endsWith('/welcome/') || !document.getElementById('capture').disabled")
+    page.wait_for_function(
+        "location.pathname.endsWith('/welcome/') || !document.getElementById('capture').disabled"
+    )
     assert page.url.endswith("/kiosk/welcome/"), page.locator("#status").inner_text()
     assert "王*" in page.get_by_test_id("welcome").inner_text()
     screenshot(page, "kiosk-welcome")

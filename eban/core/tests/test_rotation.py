@@ -17,6 +17,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 ID_NUMBERS = [f"33030219640101{n:03d}X" for n in range(5)]  # made-up numbers
 
 
