@@ -15,8 +15,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kiosk/", include("eban.accounts.kiosk_urls")),
+    path("applications/", include("eban.applications.urls")),
+    path("account/messages/", include("eban.notifications.urls")),
     path("account/", include("eban.accounts.account_urls")),
     path("", include("eban.workdays.urls")),
+    path("", include("eban.certificates.urls")),
     path("", include("eban.catalogue.urls")),
 ]
 

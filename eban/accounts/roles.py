@@ -42,6 +42,10 @@ ROLE_PERMISSIONS: dict[StaffRole, tuple[str, ...]] = {
         "auth.view_user",
         "auth.view_group",
         *_crud("workdays", "calendaryear", "specialday"),
+        # Notifications: the message templates (each save is a new version) and the messages sent.
+        *_crud("notifications", "template", actions=("add", "change", "view")),
+        "notifications.view_message",
+        "notifications.change_message",
     ),
     # Manages the officials of their own department (the views keep them to it).
     StaffRole.DEPARTMENT_ADMIN: (

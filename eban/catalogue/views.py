@@ -273,6 +273,14 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/search.html", context)
 
 
+def _visitor_kind(request: HttpRequest) -> str:
+    """What of the visitor the cached page shows: nobody, an account, or a citizen's account."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    return "citizen" if getattr(user, "citizen", None) is not None else "account"
+
+
 def guide(request: HttpRequest, code: str) -> HttpResponse:
     """One matter's whole guide. Only live (published) matters exist here.
 
@@ -292,7 +300,8 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     page_key = None
     if set(request.GET) <= {"elderly"}:  # other parameters would only fill the cache
         elderly = int(bool(getattr(request, "elderly_mode", False)))
-        page_key = f"catalogue:guide-page:{version}:{elderly}:{request.get_full_path()}"
+        visitor = _visitor_kind(request)  # the header differs for a signed-in citizen
+        page_key = f"catalogue:guide-page:{version}:{elderly}:{visitor}:{request.get_full_path()}"
         html = cache.get(page_key)
         if html is not None:
             return HttpResponse(html.replace(CSRF_STAND_IN, get_token(request)))

@@ -19,6 +19,7 @@ from eban.catalogue.interchange.schema import FORMAT
 from eban.government import actions as government
 
 from .identities import load_identities
+from .setups import load_setups
 from .users import DEMO_STAFF, DEMO_TOTP_KEYS, DEMO_USERS, GROUPS
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
@@ -31,6 +32,7 @@ class LoadReport:
     users_changed: int = 0
     groups_changed: int = 0
     identities_created: int = 0
+    setups: int = 0
     matters: Any = None  # the catalogue's ImportReport
     files: list[str] = field(default_factory=list)
 
@@ -190,4 +192,5 @@ def load_sample(*, with_users: bool = True, progress=None) -> LoadReport:
             sample_catalogue(files), progress=progress, source=", ".join(report.files)
         )
     report.identities_created = load_identities()
+    report.setups = load_setups()
     return report

@@ -9,6 +9,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from .checks import check_sms_provider
+        from . import kinds  # noqa: F401  (the kinds of message and their fields)
+        from .checks import check_email_backend, check_sms_provider
 
         checks.register(check_sms_provider, checks.Tags.security, deploy=True)
+        checks.register(check_email_backend, checks.Tags.security, deploy=True)

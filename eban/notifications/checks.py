@@ -1,4 +1,4 @@
-"""A deployment check: real sign-in codes need a provider that really sends them."""
+"""Deployment checks: real sign-in codes and notifications need providers that really send them."""
 
 from __future__ import annotations
 
@@ -22,6 +22,22 @@ def check_sms_provider(app_configs=None, **kwargs):
                 f"EBAN_SMS_PROVIDER is {name!r}: sign-in codes are not sent to phones.",
                 hint="Set EBAN_SMS_PROVIDER=http with EBAN_SMS_HTTP_URL and EBAN_SMS_HTTP_TOKEN (docs/sms-provider.md).",
                 id="notifications.W001",
+            )
+        ]
+    return []
+
+
+def check_email_backend(app_configs=None, **kwargs):
+    """`manage.py check --deploy`: warn when e-mails only go to the log."""
+    backend = getattr(settings, "EMAIL_BACKEND", "")
+    if backend.endswith(
+        (".ConsoleBackend", "console.EmailBackend", "locmem.EmailBackend", "dummy.EmailBackend")
+    ):
+        return [
+            CheckWarning(
+                f"EMAIL_BACKEND is {backend}: e-mail notifications are not sent.",
+                hint="Set EBAN_EMAIL_BACKEND=smtp with EBAN_EMAIL_HOST and its credentials (docs/notifications.md).",
+                id="notifications.W003",
             )
         ]
     return []

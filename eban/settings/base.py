@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "eban.catalogue",
     "eban.notifications",
     "eban.accounts",
+    "eban.certificates",
+    "eban.rules",
+    "eban.applications",
     "eban.api",
     "eban.demo",
     # Wagtail: the publishing hub and the staff back office
@@ -202,7 +205,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     # django-axes reports every sign-in at INFO; its warnings (failures, lockouts) stay, masked.
-    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "jieba": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # WeasyPrint reports every step of every certificate PDF at INFO; fontTools its font subsetting.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 EBAN_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
@@ -224,6 +233,26 @@ EBAN_SMS_HTTP_TOKEN = env.SMS_HTTP_TOKEN
 EBAN_SMS_HTTP_TIMEOUT = 5.0  # seconds per attempt
 EBAN_SMS_HTTP_RETRIES = 2  # more attempts after a 5xx or no answer (never after a 4xx)
 
+# E-mail (eban/notifications/channels.py): Django's e-mail backend, chosen by EBAN_EMAIL_BACKEND.
+EMAIL_BACKEND = {
+    "console": "eban.notifications.email.ConsoleBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}.get(env.EMAIL_BACKEND, env.EMAIL_BACKEND)
+EMAIL_HOST = env.EMAIL_HOST
+EMAIL_PORT = env.EMAIL_PORT
+EMAIL_HOST_USER = env.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = env.EMAIL_USE_TLS and not env.EMAIL_USE_SSL
+EMAIL_USE_SSL = env.EMAIL_USE_SSL
+EMAIL_TIMEOUT = 10  # seconds per SMTP operation; a send that times out is retried later
+DEFAULT_FROM_EMAIL = env.EMAIL_FROM
+SERVER_EMAIL = env.EMAIL_FROM
+
+# Notifications (eban/notifications/delivery.py, docs/notifications.md).
+EBAN_NOTIFY_MAX_ATTEMPTS = 5  # attempts per message before it is "failed"
+EBAN_NOTIFY_RETRY_DELAY = 60  # seconds before the second attempt; x4 before each next one (at most 6 h)
+EBAN_NOTIFY_SENDING_TIMEOUT = 600  # a message "sending" longer than this lost its worker: sent again
+
 # Sign-in by SMS code (eban/accounts/codes.py).
 EBAN_LOGIN_CODE_TTL = 5 * 60  # seconds a code stays valid
 EBAN_LOGIN_CODE_ATTEMPTS = 5  # wrong entries before a code is dead
@@ -234,3 +263,13 @@ EBAN_LOGIN_CODES_PER_IP_HOUR = 20
 EBAN_FACE_THRESHOLD = env.FACE_THRESHOLD
 
 EBAN_SAMPLE_LABEL = _("Sample data — for demonstration only, not official information")
+
+# Electronic certificates (eban/certificates, docs/certificates.md): the signing keys per department,
+# the demo keys of `eban demo-ca`, the roots a signature must chain to, the public verification.
+EBAN_BASE_URL = env.BASE_URL  # printed in certificates' QR codes: {EBAN_BASE_URL}/verify/<number>
+EBAN_PKI_DIR = env.PKI_DIR
+EBAN_SIGNING_KEYS = env.SIGNING_KEYS
+EBAN_SIGNING_KEY_PASSWORD = env.SIGNING_KEY_PASSWORD
+EBAN_DEMO_SIGNING_KEYS = env.env_bool("EBAN_DEMO_SIGNING_KEYS", True)  # production.py: off unless set
+EBAN_SIGNATURE_TRUST_ROOTS = env.SIGNATURE_TRUST_ROOTS
+EBAN_CERTIFICATE_VERIFY_RATE = "30/minute"  # /verify/<number> and its API, per client address

@@ -50,8 +50,30 @@ BLIND_INDEX_KEY = env_str("EBAN_BLIND_INDEX_KEY")
 SMS_PROVIDER = env_str("EBAN_SMS_PROVIDER", "console")
 SMS_HTTP_URL = env_str("EBAN_SMS_HTTP_URL")
 SMS_HTTP_TOKEN = env_str("EBAN_SMS_HTTP_TOKEN")
+# E-mail (eban/notifications/email.py, docs/notifications.md): `console` (the log, recipients
+# masked; the default), `smtp` (the EBAN_EMAIL_HOST... settings below), or a dotted path to a
+# Django e-mail backend.
+EMAIL_BACKEND = env_str("EBAN_EMAIL_BACKEND", "console")
+EMAIL_HOST = env_str("EBAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EBAN_EMAIL_PORT", "587") or 587)
+EMAIL_HOST_USER = env_str("EBAN_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EBAN_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EBAN_EMAIL_USE_TLS", True)  # STARTTLS on EMAIL_PORT
+EMAIL_USE_SSL = env_bool("EBAN_EMAIL_USE_SSL", False)  # implicit TLS (port 465); not with USE_TLS
+EMAIL_FROM = env_str("EBAN_EMAIL_FROM", "eban e办 <no-reply@eban.localhost>")
 # Staff must give a TOTP code after their password to use the back office (default on).
 STAFF_2FA = env_bool("EBAN_STAFF_2FA", True)
 # Face check (eban/accounts/face.py): the largest descriptor distance taken for the same person.
 # Lower refuses more strangers and more genuine users; see docs/identity.md for the measured trade-off.
 FACE_THRESHOLD = float(env_str("EBAN_FACE_THRESHOLD", "0.45") or 0.45)
+# Electronic certificates (eban/certificates/signing.py, docs/certificates.md).
+# Per department code, a PKCS#12 file or a PKCS#11 token: JSON, or `code=/path/key.p12,code=...`.
+SIGNING_KEYS = env_str("EBAN_SIGNING_KEYS")
+# The password of the PKCS#12 files that name no `password_env` of their own.
+SIGNING_KEY_PASSWORD = env_str("EBAN_SIGNING_KEY_PASSWORD")
+# EBAN_DEMO_SIGNING_KEYS (read in base.py and production.py): departments with no configured key
+# sign with the demo keys of `eban demo-ca`; on by default, off in production unless set.
+# Where `eban demo-ca` keeps the demo CA and keys.
+PKI_DIR = Path(env_str("EBAN_PKI_DIR", str(DATA_DIR / "pki")))
+# Certificates (PEM or DER files, comma-separated) that certificate signatures must chain to.
+SIGNATURE_TRUST_ROOTS = env_list("EBAN_SIGNATURE_TRUST_ROOTS")

@@ -25,6 +25,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Certificates are signed with configured keys only, unless demo keys are asked for explicitly.
+EBAN_DEMO_SIGNING_KEYS = env.env_bool("EBAN_DEMO_SIGNING_KEYS", False)
 SESSION_COOKIE_SECURE = env.env_bool("EBAN_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True

@@ -314,3 +314,17 @@ def test_elderly_and_standard_guide_pages_are_cached_apart(client):
     client.get(guide_url(matter) + "?elderly=0")
     assert 'class="elderly' not in client.get(guide_url(matter)).content.decode()
     assert 'class="elderly' in client.get(guide_url(matter) + "?elderly=1").content.decode()
+
+
+def test_a_cached_guide_page_never_shows_one_visitors_header_to_another(client):
+    from eban.accounts import actions as accounts
+    from eban.accounts.tests import factories
+
+    matter = full_guide()
+    citizen = factories.citizen("王阿公")
+    accounts.account_for(citizen)
+    client.force_login(citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+    assert 'data-testid="my-account"' in client.get(guide_url(matter)).content.decode()
+    client.logout()
+    page = client.get(guide_url(matter)).content.decode()
+    assert 'data-testid="sign-in"' in page and 'data-testid="my-account"' not in page

@@ -38,6 +38,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("数据库已迁移 / database migrated")
         call_command("loadsample", stdout=self.stdout, stderr=self.stderr)
+        # The demo CA and the sample departments' signing keys (under EBAN_DATA_DIR/pki; sample only).
+        call_command("demo_ca", stdout=self.stdout, stderr=self.stderr)
         self.print_logins(port)
         if no_serve:
             return

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             f"行政区划 divisions: {report.divisions_changed} 新增或更新 created or updated; "
             f"部门 departments: {report.departments_changed}; "
             f"演示账号 demo users: {report.users_changed}; 用户组 groups: {report.groups_changed}; "
-            f"样例公民与企业 sample citizens and firms: {report.identities_created}"
+            f"样例公民与企业 sample citizens and firms: {report.identities_created}; "
+            f"可在线申请的事项 matters open for applications: {report.setups}"
         )
         if report.matters is not None:
             for line in report.matters.summary_lines():

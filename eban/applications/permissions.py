@@ -1,0 +1,51 @@
+"""Who may do what to an application. Staff: a reviewer or a department administrator whose
+scope (department and divisions, eban.accounts.permissions) holds the case. Applicant side: the
+applicant, or whoever acts for them (proxy, enterprise agent) by an authorisation in force that
+covers the matter (eban.accounts.acting)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eban.accounts import permissions as staff_permissions
+from eban.accounts.acting import Acting, act_for
+from eban.accounts.enums import StaffRole
+
+from .models import Application
+
+# The roles that handle cases (both may do every staff step of the workflow).
+CASE_ROLES = (StaffRole.REVIEWER, StaffRole.DEPARTMENT_ADMIN)
+
+
+def is_case_staff(user: Any) -> bool:
+    """Does `user` hold a role that handles cases (in some scope)?"""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and any(staff_permissions.has_role(user, role) for role in CASE_ROLES)
+    )
+
+
+def can_handle(user: Any, application: Application) -> bool:
+    """May `user` accept, review and decide this case?"""
+    return is_case_staff(user) and staff_permissions.in_scope(
+        user, application.department_id, application.division.code
+    )
+
+
+def is_applicant_side(acting: Acting, application: Application) -> bool:
+    """Is `acting` for this application's applicant?"""
+    if application.enterprise_id is not None:
+        return acting.enterprise is not None and acting.enterprise.pk == application.enterprise_id
+    return acting.enterprise is None and (acting.citizen or acting.person).pk == application.citizen_id
+
+
+def recheck(acting: Acting, application: Application) -> Acting:
+    """`acting` checked again against this application's matter (the authorisation may have
+    ended or not cover the matter): raises PermissionDenied if it no longer holds."""
+    return act_for(
+        acting.user,
+        citizen=application.citizen if application.enterprise_id is None else None,
+        enterprise=application.enterprise,
+        matter_id=application.matter_id,
+    )

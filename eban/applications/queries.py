@@ -1,0 +1,301 @@
+"""Reads of applications for a given actor: an applicant sees their own (and those they submitted
+for someone else), an official the cases of their scope (department and divisions).
+
+The reviewer's queue lists the open cases of the official's scope, most urgent first: by the
+promised deadline, then the statutory one (the order of the deadlines is the order of the working
+days left); a case not yet accepted is measured against the 5 working days it has to be accepted
+in; cases waiting for a supplement (clock stopped, nothing to do until the applicant answers)
+come last. Each row carries its warning level (eban.applications.deadlines).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from eban.accounts.enums import StaffRole
+from eban.accounts.models import Citizen
+from eban.accounts.permissions import has_role, visible_to
+from eban.core.exceptions import NotFound
+from eban.workdays import rules as workdays
+from eban.workdays.queries import current_calendar
+
+from . import deadlines, permissions
+from .enums import Status
+from .models import Application, Event, Rating
+
+# Cases an official may still act on (or is waiting on), in the queue.
+OPEN = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.UNDER_REVIEW,
+    Status.SUPPLEMENT,
+    Status.APPROVED,
+    Status.REJECTED,
+)
+# Events of the timeline that only staff see.
+STAFF_ONLY_EVENTS = {"escalated"}
+# What each kind of event is called on a timeline.
+EVENT_LABELS = {
+    "submitted": gettext_lazy("Submitted"),
+    "accepted": gettext_lazy("Accepted (受理)"),
+    "declined": gettext_lazy("Not accepted (不予受理)"),
+    "review_started": gettext_lazy("Review started"),
+    "supplement_requested": gettext_lazy("Supplement requested (补正)"),
+    "resubmitted": gettext_lazy("Supplement received"),
+    "decided_by_rules": gettext_lazy("Decided at once by the rules (秒批)"),
+    "approved": gettext_lazy("Approved"),
+    "rejected": gettext_lazy("Rejected"),
+    "completed": gettext_lazy("Completed (办结)"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "deadlines_set": gettext_lazy("Deadlines set"),
+    "escalated": gettext_lazy("Escalated to the department (overdue)"),
+    "rated": gettext_lazy("Rated"),
+    "rating_replied": gettext_lazy("Department replied to the rating"),
+}
+
+
+# --- the applicant ----------------------------------------------------------------------------
+
+
+def for_applicant(person: Citizen) -> QuerySet[Application]:
+    """The applications of `person`: as the applicant, as the one who submitted them (for a
+    principal, or for an enterprise as its agent), and those of the enterprises they represent."""
+    return (
+        Application.objects.filter(
+            Q(citizen=person) | Q(submitted_by=person) | Q(enterprise__legal_representative=person)
+        )
+        .select_related("matter", "department")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def public_events(application: Application) -> QuerySet[Event]:
+    """The timeline as the applicant sees it."""
+    return application.events.exclude(kind__in=STAFF_ONLY_EVENTS)
+
+
+def timeline(application: Application, *, staff: bool = False) -> list[Event]:
+    """The events of a case in order, each with `.label` (what happened, translated); the
+    applicant's timeline leaves out the staff-only ones."""
+    events = application.events.select_related("actor_user") if staff else public_events(application)
+    out = list(events)
+    for event in out:
+        event.label = EVENT_LABELS.get(event.kind, event.kind)
+    return out
+
+
+def certificate_of(application: Application):
+    """The certificate issued for this case (any status: a revoked one shows as revoked), or None."""
+    try:
+        from eban.certificates.models import Certificate
+    except ImportError:
+        return None
+    from .actions import certificate_key
+
+    return Certificate.objects.filter(idempotency_key=certificate_key(application)).first()
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+def may_view_cases(user: Any) -> bool:
+    """Case handlers, and platform administrators (who read every case but decide none)."""
+    return permissions.is_case_staff(user) or (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and has_role(user, StaffRole.PLATFORM_ADMIN)
+    )
+
+
+def for_staff(user: Any) -> QuerySet[Application]:
+    """Every case `user` may open: those of their department within their divisions."""
+    if not may_view_cases(user):
+        return Application.objects.none()
+    return visible_to(user, Application.objects.all())
+
+
+def case_for_staff(user: Any, number: str) -> Application:
+    """One case by its number; NotFound outside the official's scope (a case of another
+    department or division is not acknowledged to exist)."""
+    application = (
+        for_staff(user)
+        .select_related(
+            "matter", "department", "division", "citizen", "enterprise", "submitted_by", "assigned_to"
+        )
+        .filter(number=number)
+        .first()
+    )
+    if application is None:
+        raise NotFound("")
+    return application
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    pk: int
+    warning: deadlines.Warning
+    deadline: str  # "promised", "statutory", "acceptance" or "" (which deadline `warning.due` is)
+    time_limit: int | None
+    sort_key: tuple
+
+
+@dataclass
+class QueueItem:
+    application: Application
+    warning: deadlines.Warning
+    deadline: str
+    time_limit: int | None
+
+
+def _limit(days: int | None, on_the_spot: bool) -> int | None:
+    return days if days is not None else (0 if on_the_spot else None)
+
+
+_COLUMNS = (
+    "pk",
+    "status",
+    "submitted_at",
+    "clock_stopped_at",
+    "accepted_at",
+    "promised_due",
+    "statutory_due",
+    "matter__promised_days",
+    "matter__statutory_days",
+    "matter__on_the_spot",
+)
+_FAR = datetime.date.max
+
+
+class _Urgency:
+    """Works out queue rows with one calendar and a cache of acceptance deadlines."""
+
+    def __init__(self, today: datetime.date | None, calendar: workdays.Calendar | None) -> None:
+        self.today = today or timezone.localdate()
+        self.calendar = calendar or current_calendar()
+        self.acceptance: dict[datetime.date, datetime.date | None] = {}
+
+    def _acceptance_due(self, submitted_at: datetime.datetime) -> datetime.date | None:
+        day = timezone.localdate(submitted_at)
+        if day not in self.acceptance:
+            try:
+                self.acceptance[day] = deadlines.acceptance_due(day, calendar=self.calendar)
+            except workdays.CalendarYearMissing:
+                self.acceptance[day] = None
+        return self.acceptance[day]
+
+    def row(
+        self, pk, state, submitted_at, stopped_at, accepted_at, promised, statutory, p_days, s_days, spot
+    ):
+        paused = state == Status.SUPPLEMENT
+        if accepted_at is None:
+            due, kind, limit, second = (
+                self._acceptance_due(submitted_at),
+                "acceptance",
+                deadlines.ACCEPTANCE_DAYS,
+                None,
+            )
+        elif promised is not None:
+            due, kind, limit, second = promised, "promised", _limit(p_days, spot), statutory
+        else:
+            due, kind, limit, second = (
+                statutory,
+                ("statutory" if statutory else ""),
+                _limit(s_days, spot),
+                None,
+            )
+        if paused and (accepted_at is None or due is None):
+            warning = deadlines.Warning(deadlines.PAUSED, due)
+        else:
+            paused_on = timezone.localdate(stopped_at) if paused and stopped_at else None
+            warning = deadlines.warning(due, self.today, limit, paused_on=paused_on, calendar=self.calendar)
+        return QueueRow(pk, warning, kind, limit, (paused, due or _FAR, second or _FAR, submitted_at, pk))
+
+
+def queue_rows(
+    user: Any,
+    *,
+    status: str | None = None,
+    matter_id: int | None = None,
+    today: datetime.date | None = None,
+    calendar: workdays.Calendar | None = None,
+) -> list[QueueRow]:
+    """The open cases of `user`'s scope, most urgent first, with their warning levels. Reads a
+    few columns of every open case in scope (a department's open cases: thousands at most)."""
+    cases = for_staff(user).filter(status__in=OPEN)
+    if status:
+        cases = cases.filter(status=status)
+    if matter_id:
+        cases = cases.filter(matter_id=matter_id)
+    urgency = _Urgency(today, calendar)
+    rows = [urgency.row(*values) for values in cases.values_list(*_COLUMNS)]
+    rows.sort(key=lambda row: row.sort_key)
+    return rows
+
+
+def queue_items(rows: list[QueueRow]) -> list[QueueItem]:
+    """The applications of some queue rows (a page of them), in the rows' order."""
+    found = Application.objects.select_related(
+        "matter", "division", "citizen", "enterprise", "assigned_to"
+    ).in_bulk([row.pk for row in rows])
+    return [
+        QueueItem(found[row.pk], row.warning, row.deadline, row.time_limit) for row in rows if row.pk in found
+    ]
+
+
+def case_warning(application: Application, today: datetime.date | None = None) -> QueueRow | None:
+    """The queue row of one case (its warning level), or None when it is not open."""
+    if application.status not in OPEN:
+        return None
+    matter = application.matter
+    return _Urgency(today, None).row(
+        application.pk,
+        application.status,
+        application.submitted_at,
+        application.clock_stopped_at,
+        application.accepted_at,
+        application.promised_due,
+        application.statutory_due,
+        matter.promised_days,
+        matter.statutory_days,
+        matter.on_the_spot,
+    )
+
+
+def low_ratings(user: Any, *, answered: bool | None = None) -> QuerySet[Rating]:
+    """The low ratings (follow-ups) of the cases in `user`'s scope, the most pressing first."""
+    if not may_view_cases(user):
+        return Rating.objects.none()
+    ratings = visible_to(
+        user,
+        Rating.objects.filter(score__lte=deadlines.LOW_SCORE),
+        department="application__department",
+        division="application__division",
+    )
+    if answered is not None:
+        ratings = ratings.filter(replied_at__isnull=not answered)
+    return ratings.select_related("application", "application__matter").order_by(
+        "replied_at", "follow_up_due", "rated_at"
+    )
+
+
+def rating_for_staff(user: Any, pk: int) -> Rating:
+    rating = (
+        visible_to(
+            user,
+            Rating.objects.all() if may_view_cases(user) else Rating.objects.none(),
+            department="application__department",
+            division="application__division",
+        )
+        .select_related("application", "application__matter", "application__division")
+        .filter(pk=pk)
+        .first()
+    )
+    if rating is None:
+        raise NotFound("")
+    return rating

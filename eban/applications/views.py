@@ -1,0 +1,141 @@
+"""The applicant's pages: apply for a matter, my applications, one application with its
+timeline, the certificate download. Thin: the checks and writes are in apply.py and actions.py;
+every lookup by number goes through queries.for_applicant, so another person's case is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from eban.accounts.account_views import citizen_required
+from eban.accounts.queries import enterprises_for, proxies_held
+from eban.catalogue.models import Matter
+from eban.core.exceptions import DomainError
+
+from . import apply, forms, materials, queries
+from .enums import Channel
+from .models import MatterSetup
+
+PAGE_SIZE = 20
+
+
+def explained_conditions(decision) -> list:
+    """The rule conditions of a decision, readable in the current language (none if by a person)."""
+    if decision is None or not isinstance(decision.explanation, dict) or not decision.explanation:
+        return []
+    from eban.rules.evaluate import Evaluation
+
+    return Evaluation.from_json(decision.explanation).conditions
+
+
+@citizen_required
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.for_applicant(request.citizen), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/mine.html", {"page": page, "section": "applications"})
+
+
+def _setup(code: str) -> MatterSetup:
+    setup = MatterSetup.objects.select_related("matter").filter(matter__code=code, matter__live=True).first()
+    if setup is None or not setup.accepting:
+        raise Http404
+    return setup
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, code: str) -> HttpResponse:
+    setup = _setup(code)
+    matter: Matter = setup.matter
+    schema = setup.form_schema or {}
+    person = request.citizen
+    context = {
+        "matter": matter,
+        "setup": setup,
+        "materials": materials.guide_materials(matter),
+        "principals": [g for g in proxies_held(person) if g.in_force() and g.covers(matter.pk)],
+        "enterprises": list(enterprises_for(person)),
+        "error": "",
+    }
+    answers, errors = {}, {}
+    if request.method == "POST":
+        answers = forms.from_post(schema, request.POST)
+        try:
+            application = apply.apply(
+                request.user,
+                setup,
+                answers=answers,
+                uploads={
+                    m["name"]: request.FILES.get(f"material-{i}") for i, m in enumerate(context["materials"])
+                },
+                on_behalf=request.POST.get("on_behalf", ""),
+                channel=Channel.ONLINE,
+            )
+        except forms.FormInvalid as exc:
+            errors = exc.errors
+            context["error"] = exc.message
+        except DomainError as exc:
+            context["error"] = exc.message
+        else:
+            return redirect("applications:detail", number=application.number)
+    context["fields"] = forms.fields(schema, answers, errors)
+    status = 400 if context["error"] else 200
+    return render(request, "applications/new.html", context, status=status)
+
+
+@citizen_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    application = get_object_or_404(queries.for_applicant(request.citizen), number=number)
+    decision = getattr(application, "decision", None)
+    context = {
+        "application": application,
+        "conditions": explained_conditions(decision),
+        "events": queries.timeline(application),
+        "decision": getattr(application, "decision", None),
+        "certificate": queries.certificate_of(application),
+        "supplement": application.supplements.filter(answered_at__isnull=True)
+        .order_by("-requested_at")
+        .first(),
+        "rating": getattr(application, "rating", None),
+        "section": "applications",
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@citizen_required
+def certificate_pdf(request: HttpRequest, number: str) -> FileResponse:
+    application = get_object_or_404(queries.for_applicant(request.citizen), number=number)
+    certificate = queries.certificate_of(application)
+    if certificate is None or not certificate.pdf:
+        raise Http404
+    return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf",
+                        content_type="application/pdf")  # fmt: skip
+
+
+@citizen_required
+@require_POST
+def resubmit(request: HttpRequest, number: str) -> HttpResponse:
+    application = get_object_or_404(queries.for_applicant(request.citizen), number=number)
+    try:
+        apply.resubmit(request.user, application, note=request.POST.get("note", ""), files=request.FILES)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("applications:detail", number=number)
+
+
+@citizen_required
+@require_POST
+def rate(request: HttpRequest, number: str) -> HttpResponse:
+    application = get_object_or_404(queries.for_applicant(request.citizen), number=number)
+    try:
+        apply.rate(
+            request.user,
+            application,
+            score=request.POST.get("score", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("applications:detail", number=number)

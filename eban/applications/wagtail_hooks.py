@@ -1,0 +1,61 @@
+"""Applications in the back office: the menu "Applications" (办件) with the case queue and the
+follow-ups of low ratings (shown to those who handle cases), their pages, and the labels of the
+audit actions."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from . import admin_views, log_actions, queries
+
+
+class CaseMenuItem(MenuItem):
+    def is_shown(self, request):
+        return queries.may_view_cases(request.user)
+
+
+class CaseSubmenuItem(SubmenuMenuItem):
+    def is_shown(self, request):
+        return queries.may_view_cases(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_applications_urls():
+    return [
+        path("applications/", admin_views.QueueView.as_view(), name="applications_queue"),
+        path("applications/case/<str:number>/", admin_views.CaseView.as_view(), name="applications_case"),
+        path(
+            "applications/case/<str:number>/materials/<int:pk>/",
+            admin_views.download_material,
+            name="applications_material",
+        ),
+        path("applications/ratings/", admin_views.RatingsView.as_view(), name="applications_ratings"),
+        path("applications/ratings/<int:pk>/", admin_views.RatingView.as_view(), name="applications_rating"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_applications_menu():
+    menu = Menu(
+        items=[
+            CaseMenuItem(
+                _("Case queue"), reverse("applications_queue"), name="case-queue", icon_name="tasks", order=1
+            ),
+            CaseMenuItem(
+                _("Low ratings to follow up"),
+                reverse("applications_ratings"),
+                name="low-ratings",
+                icon_name="warning",
+                order=2,
+            ),
+        ]
+    )
+    return CaseSubmenuItem(_("Applications"), menu, name="applications", icon_name="tasks", order=150)
+
+
+@hooks.register("register_log_actions")
+def register_applications_log_actions(actions_registry):
+    log_actions.register(actions_registry)
