@@ -118,7 +118,10 @@ def _complete(certificate: Certificate, *, photo: bytes | None, actor) -> Certif
     timings: dict[str, float] = {}
     with transaction.atomic():
         certificate = (
-            Certificate.objects.select_for_update()
+            # of=("self",): lock the certificate only. Without it PostgreSQL locks the joined type,
+            # department and division rows FOR UPDATE too, which every concurrent issue of the
+            # same type then waits on (and deadlocks with the foreign-key checks of new rows).
+            Certificate.objects.select_for_update(of=("self",))
             .select_related("type", "issuer", "issuer__division")
             .get(pk=certificate.pk)
         )
