@@ -46,6 +46,7 @@ ROLE_PERMISSIONS: dict[StaffRole, tuple[str, ...]] = {
         *_crud("notifications", "template", actions=("add", "change", "view")),
         "notifications.view_message",
         "notifications.change_message",
+        *_crud("applications", "mattersetup", actions=("add", "change", "view")),
     ),
     # Manages the officials of their own department (the views keep them to it).
     StaffRole.DEPARTMENT_ADMIN: (

@@ -35,6 +35,37 @@ class MatterSetup(models.Model):
     def __str__(self) -> str:
         return str(self.matter)
 
+    def clean(self) -> None:
+        """The form must be one eban can render; instant approval needs a rule set; the rule set
+        and the certificate type must exist. (Saved from the back office and by setups.save_setup.)"""
+        from django.core.exceptions import ValidationError
+
+        from eban.core.exceptions import DomainError
+
+        from . import forms
+
+        errors = {}
+        try:
+            self.form_schema = forms.check_schema(self.form_schema or {})
+        except DomainError as error:
+            errors["form_schema"] = error.message
+        if self.instant and not self.rule_code:
+            errors["rule_code"] = _("Instant approval needs an eligibility rule set.")
+        if self.rule_code:
+            from eban.rules.models import RuleSet
+
+            if not RuleSet.objects.filter(code=self.rule_code).exists():
+                errors["rule_code"] = _("There is no rule set %(code)s.") % {"code": self.rule_code}
+        if self.certificate_type:
+            from eban.certificates.models import CertificateType
+
+            if not CertificateType.objects.filter(code=self.certificate_type).exists():
+                errors["certificate_type"] = _("There is no certificate type %(code)s.") % {
+                    "code": self.certificate_type
+                }
+        if errors:
+            raise ValidationError(errors)
+
 
 class Application(models.Model):
     number = models.CharField(_("case number"), max_length=32, unique=True)

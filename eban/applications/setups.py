@@ -1,31 +1,19 @@
-"""How a matter is applied for (MatterSetup): saved with its checks and an audit record. The back
-office and the demo loader both save through here."""
+"""How a matter is applied for (MatterSetup), saved with its checks (MatterSetup.clean) and an audit
+record, as the demo loader does it; the back office edits the same model as a snippet, whose edits
+Wagtail validates with the same clean() and records in the object's history."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from eban.catalogue.models import Matter
 from eban.core import audit
 from eban.core.exceptions import DomainError
 
-from . import forms
 from .models import MatterSetup
-
-
-def _rule_exists(code: str) -> bool:
-    from eban.rules.models import RuleSet
-
-    return RuleSet.objects.filter(code=code).exists()
-
-
-def _certificate_type_exists(code: str) -> bool:
-    from eban.certificates.models import CertificateType
-
-    return CertificateType.objects.filter(code=code).exists()
 
 
 def save_setup(
@@ -38,18 +26,8 @@ def save_setup(
     accepting: bool = True,
     actor: Any,
 ) -> MatterSetup:
-    schema = forms.check_schema(form_schema or {})
-    if instant and not rule_code:
-        raise DomainError(_("Instant approval needs an eligibility rule set."), code="rule_missing")
-    if rule_code and not _rule_exists(rule_code):
-        raise DomainError(_("There is no rule set %(code)s.") % {"code": rule_code}, code="rule_unknown")
-    if certificate_type and not _certificate_type_exists(certificate_type):
-        raise DomainError(
-            _("There is no certificate type %(code)s.") % {"code": certificate_type},
-            code="certificate_type_unknown",
-        )
     values = {
-        "form_schema": schema,
+        "form_schema": form_schema or {},
         "instant": instant,
         "rule_code": rule_code,
         "certificate_type": certificate_type,
@@ -63,6 +41,11 @@ def save_setup(
         if created or changed:
             for key in changed:
                 setattr(setup, key, values[key])
+            try:
+                setup.full_clean(exclude=["matter"])
+            except ValidationError as error:
+                messages = [m for field in error.message_dict.values() for m in field]
+                raise DomainError(" ".join(messages), code="setup", details=error.message_dict) from error
             setup.save()
             audit.record(
                 actor, "applications.setup.save", setup, data={"matter": matter.pk, "fields": changed}

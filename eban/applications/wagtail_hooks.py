@@ -8,8 +8,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, log_actions, queries
+from .models import MatterSetup
 
 
 class CaseMenuItem(MenuItem):
@@ -59,3 +62,20 @@ def register_applications_menu():
 @hooks.register("register_log_actions")
 def register_applications_log_actions(actions_registry):
     log_actions.register(actions_registry)
+
+
+class MatterSetupViewSet(SnippetViewSet):
+    """How each matter is applied for: its form (JSON Schema), instant approval, rule set and
+    certificate type. Validated by MatterSetup.clean(); every edit is in the object's history."""
+
+    model = MatterSetup
+    icon = "form"
+    menu_label = _("Application set-ups")
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["matter", "instant", "rule_code", "certificate_type", "accepting"]
+    list_filter = ["instant", "accepting"]
+    search_fields = ["matter__name", "matter__code"]
+
+
+register_snippet(MatterSetupViewSet)
