@@ -11,7 +11,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views, log_actions, queries
+from . import admin_views, log_actions, queries, window_views
 from .models import MatterSetup
 
 
@@ -35,6 +35,7 @@ def register_applications_urls():
             admin_views.download_material,
             name="applications_material",
         ),
+        path("applications/window/", window_views.WindowView.as_view(), name="applications_window"),
         path("applications/ratings/", admin_views.RatingsView.as_view(), name="applications_ratings"),
         path("applications/ratings/<int:pk>/", admin_views.RatingView.as_view(), name="applications_rating"),
     ]
@@ -46,6 +47,13 @@ def register_applications_menu():
         items=[
             CaseMenuItem(
                 _("Case queue"), reverse("applications_queue"), name="case-queue", icon_name="tasks", order=1
+            ),
+            CaseMenuItem(
+                _("Apply at the window"),
+                reverse("applications_window"),
+                name="apply-at-window",
+                icon_name="form",
+                order=3,
             ),
             CaseMenuItem(
                 _("Low ratings to follow up"),
