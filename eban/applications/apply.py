@@ -38,6 +38,25 @@ def acting_for(user: Any, on_behalf: str, matter_id: int) -> Acting:
     raise refused
 
 
+def collect_materials(matter, uploads: dict[str, Any]) -> tuple[list, list]:
+    """The guide's materials for an application: uploads checked by content, shared-data ones
+    named (nothing to bring); DomainError listing the required materials not attached."""
+    checked, shared, missing = [], [], []
+    for material in materials.guide_materials(matter):
+        upload = uploads.get(material["name"])
+        if material["shared"]:
+            shared.append((material["name"], _("shared government data")))
+        elif upload:
+            checked.append(materials.check_upload(material["name"], upload))
+        elif material["required"]:
+            missing.append(material["name"])
+    if missing:
+        raise DomainError(
+            _("Please attach: %(names)s.") % {"names": "、".join(missing)}, code="materials_missing"
+        )
+    return checked, shared
+
+
 def apply(
     user: Any,
     setup: MatterSetup,
@@ -50,21 +69,7 @@ def apply(
 ) -> Application:
     matter = setup.matter
     acting = acting_for(user, on_behalf, matter.pk)
-    wanted = materials.guide_materials(matter)
-    checked, shared, missing = [], [], []
-    for material in wanted:
-        if material["shared"]:
-            shared.append((material["name"], _("shared government data")))
-            continue
-        upload = uploads.get(material["name"])
-        if upload:
-            checked.append(materials.check_upload(material["name"], upload))
-        elif material["required"]:
-            missing.append(material["name"])
-    if missing:
-        raise DomainError(
-            _("Please attach: %(names)s.") % {"names": "、".join(missing)}, code="materials_missing"
-        )
+    checked, shared = collect_materials(matter, uploads)
     application = actions.submit_application(
         matter, acting, channel=channel, form_data=answers, uploads=checked, shared=shared, division=division
     )

@@ -18,7 +18,8 @@ from eban.accounts.acting import Acting
 from eban.accounts.enums import VerificationMethod
 from eban.core.exceptions import PermissionDenied
 
-from . import actions, instant, materials, permissions
+from . import actions, instant, permissions
+from .apply import collect_materials
 from .enums import Channel
 from .models import Application, MatterSetup
 
@@ -53,21 +54,7 @@ def apply_at_window(
         raise PermissionDenied(
             _("Only a case handler of the matter's department may enter applications at its window.")
         )
-    checked, shared, missing = [], [], []
-    for material in materials.guide_materials(setup.matter):
-        upload = uploads.get(material["name"])
-        if material["shared"]:
-            shared.append((material["name"], _("shared government data")))
-        elif upload:
-            checked.append(materials.check_upload(material["name"], upload))
-        elif material["required"]:
-            missing.append(material["name"])
-    if missing:
-        from eban.core.exceptions import DomainError
-
-        raise DomainError(
-            _("Please attach: %(names)s.") % {"names": "、".join(missing)}, code="materials_missing"
-        )
+    checked, shared = collect_materials(setup.matter, uploads)
     with transaction.atomic():
         citizen = accounts.register_citizen(accounts.CitizenInput(name=name, id_number=id_number), actor=user)
         accounts.mark_verified(citizen, VerificationMethod.COUNTER, actor=user)
