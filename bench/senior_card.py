@@ -164,7 +164,7 @@ def concurrency(n: int, workers: int = 4) -> list[dict]:
         eban(["migrate", "--no-input", "-v", "0"], env, timeout=900)
         run_python(SETUP.format(n=n), env, timeout=1800)
         procs = [
-            subprocess.Popen([sys.executable, "-m", "eban", "worker", "--no-startup-delay"], env=env, cwd=ROOT,
+            subprocess.Popen([sys.executable, "-m", "eban", "worker", "--no-startup-delay", "--no-reload"], env=env, cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for _ in range(workers)
         ]  # fmt: skip

@@ -45,7 +45,9 @@ class Command(BaseCommand):
             return
         worker = None
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "eban", "worker", "--no-startup-delay"])
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "eban", "worker", "--no-startup-delay", "--no-reload"]
+            )
         try:
             call_command("serve", port=port, noreload=True)
         finally:
