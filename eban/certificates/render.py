@@ -164,9 +164,14 @@ def render_html(certificate: Certificate, *, photo: bytes | None = None) -> str:
 def html_to_pdf(html: str) -> bytes:
     """WeasyPrint's PDF of `html`. Only data: URLs are fetched (templates embed their images and
     SVG inline): a template cannot reach the network or the file system."""
+    from PIL import ImageFile
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would make every
+    # other reader of images in this process (face checks, back-office uploads) accept half a
+    # file without a word. Our templates embed only complete images we made: keep Pillow strict.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     fetcher = URLFetcher(allowed_protocols={"data"})
     return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf()
 

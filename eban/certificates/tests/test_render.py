@@ -181,3 +181,12 @@ def test_the_holders_number_is_named_by_its_kind():
     assert render.holder_number_label("330302196401011230", {}) == "公民身份号码"
     assert render.holder_number_label("91330302MA2CXXXX1X", {}) == "统一社会信用代码"
     assert render.holder_number_label("E12345678", {"_holder_number_label": "护照号码"}) == "护照号码"
+
+
+def test_rendering_leaves_pillow_strict_about_truncated_images():
+    from PIL import ImageFile
+
+    from eban.certificates import render
+
+    render.html_to_pdf("<p>证</p>")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
