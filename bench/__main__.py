@@ -40,7 +40,11 @@ def run_one(name: str, quick: bool) -> list[dict]:
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     marker = "@@BENCH-ROWS@@"
     if proc.returncode == 0 and marker in proc.stdout:
-        return json.loads(proc.stdout.rsplit(marker, 1)[1])
+        # "<name>: run" completes: replaces the failure row an earlier run of it may have left.
+        return [
+            *json.loads(proc.stdout.rsplit(marker, 1)[1]),
+            result(f"{name}: run", None, "", "completes", True),
+        ]
     sys.stderr.write(f"bench {name}: failed with exit code {proc.returncode} (see the output above)\n")
     return [result(f"{name}: run", None, "", "completes", False)]
 
