@@ -28,8 +28,19 @@ ALLOWED = {
         "certificates",
         "notifications",
     },
+    "kiosks": {
+        "core",
+        "government",
+        "workdays",
+        "catalogue",
+        "accounts",
+        "applications",
+        "certificates",
+        "notifications",
+    },
     "api": {
         "core",
+        "kiosks",
         "catalogue",
         "workdays",
         "government",
@@ -51,6 +62,7 @@ ALLOWED = {
         "applications",
         "rules",
         "certificates",
+        "kiosks",
         "api",
     },
 }

@@ -79,8 +79,9 @@ ROLE_PERMISSIONS: dict[StaffRole, tuple[str, ...]] = {
         "accounts.view_enterprisetag",
     ),
     StaffRole.EXPERT: (ADMIN,),
-    # Runs a kiosk terminal: no back-office page yet.
-    StaffRole.KIOSK_OPERATOR: (),
+    # Runs the kiosk network of their divisions: the fleet, its health, coverage and usage
+    # (eban.kiosks; scope by division through eban.kiosks.permissions.terminals_for).
+    StaffRole.KIOSK_OPERATOR: (ADMIN,),
     # Helps citizens abroad: finds a citizen (masked; no unmasked view).
     StaffRole.OVERSEAS_CLERK: (ADMIN, "accounts.view_citizen"),
 }

@@ -138,6 +138,7 @@ def _register_routers() -> None:
     from eban.accounts.api_me import router as me_router
     from eban.catalogue.api import router as catalogue_router
     from eban.certificates.api import router as certificates_router
+    from eban.kiosks.api import router as kiosks_router
     from eban.workdays.api import router as workdays_router
 
     api.add_router("/matters", catalogue_router)
@@ -145,6 +146,7 @@ def _register_routers() -> None:
     api.add_router("/identity", accounts_router)
     api.add_router("/me", me_router)
     api.add_router("/certificates", certificates_router)
+    api.add_router("/kiosks", kiosks_router)
 
 
 _register_routers()

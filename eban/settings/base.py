@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "eban.certificates",
     "eban.rules",
     "eban.applications",
+    "eban.kiosks",
     "eban.api",
     "eban.demo",
     # Wagtail: the publishing hub and the staff back office
@@ -273,3 +274,11 @@ EBAN_SIGNING_KEY_PASSWORD = env.SIGNING_KEY_PASSWORD
 EBAN_DEMO_SIGNING_KEYS = env.env_bool("EBAN_DEMO_SIGNING_KEYS", True)  # production.py: off unless set
 EBAN_SIGNATURE_TRUST_ROOTS = env.SIGNATURE_TRUST_ROOTS
 EBAN_CERTIFICATE_VERIFY_RATE = "30/minute"  # /verify/<number> and its API, per client address
+
+# The kiosk network (eban/kiosks)
+EBAN_MAP_TILES = {
+    "url": env.MAP_TILE_URL,
+    "subdomains": env.MAP_TILE_SUBDOMAINS,
+    "crs": env.MAP_TILE_CRS,  # gcj02 | bd09 | wgs84: what the tiles are drawn in
+    "attribution": env.MAP_TILE_ATTRIBUTION,
+}

@@ -77,3 +77,13 @@ SIGNING_KEY_PASSWORD = env_str("EBAN_SIGNING_KEY_PASSWORD")
 PKI_DIR = Path(env_str("EBAN_PKI_DIR", str(DATA_DIR / "pki")))
 # Certificates (PEM or DER files, comma-separated) that certificate signatures must chain to.
 SIGNATURE_TRUST_ROOTS = env_list("EBAN_SIGNATURE_TRUST_ROOTS")
+# Map tiles for the kiosk maps (eban/kiosks/maps.py): a Leaflet URL template, the coordinate
+# system the tiles are drawn in (gcj02 for AMap and Tencent, wgs84 for OpenStreetMap), and the
+# attribution. The default is AMap's public road tiles; a deployment with its own tile server sets these.
+MAP_TILE_URL = env_str(
+    "EBAN_MAP_TILE_URL",
+    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+)
+MAP_TILE_SUBDOMAINS = env_str("EBAN_MAP_TILE_SUBDOMAINS", "1234")
+MAP_TILE_CRS = env_str("EBAN_MAP_TILE_CRS", "gcj02")
+MAP_TILE_ATTRIBUTION = env_str("EBAN_MAP_TILE_ATTRIBUTION", "© AutoNavi (高德地图)")

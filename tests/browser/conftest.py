@@ -123,3 +123,28 @@ def _sign_in_to_back_office(page, base_url: str, user, password: str) -> None:
     page.fill("input[name=code]", code_for(user))
     page.click("form.login-form button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
+
+
+@pytest.fixture
+def axe_scan():
+    """`axe_scan(page)` runs axe-core (carried by the axe-playwright-python package) on the page
+    and returns its serious and critical violations, each as "rule: target …" lines — an
+    accessibility check asserts the list is empty."""
+    return _axe_scan
+
+
+def _axe_scan(page, impacts=("serious", "critical")) -> list[str]:
+    from importlib.resources import files
+
+    script = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    page.evaluate(script)
+    result = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    found = []
+    for violation in result["violations"]:
+        if violation.get("impact") in impacts:
+            targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return found

@@ -1,0 +1,2 @@
+app_name = "kiosks"
+urlpatterns: list = []

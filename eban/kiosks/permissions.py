@@ -1,0 +1,43 @@
+"""Who may see and run the kiosk network in the back office.
+
+Kiosk operators see the terminals in their divisions (the StaffProfile's scope, as everywhere:
+eban.accounts.permissions; terminals belong to a division, not a department); platform
+administrators see them all. Every back-office query of terminals goes through `terminals_for`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from eban.accounts.enums import StaffRole
+from eban.accounts.permissions import code_prefix, has_role, staff_scope
+
+from .models import Terminal
+
+
+def may_operate(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (has_role(user, StaffRole.KIOSK_OPERATOR) or has_role(user, StaffRole.PLATFORM_ADMIN))
+    )
+
+
+def division_q(user: Any, *, division: str = "division") -> Q:
+    """The filter that keeps the rows whose `division` is in the official's scope."""
+    scope = staff_scope(user)
+    if not may_operate(user) or scope.nothing:
+        return Q(pk__in=[])
+    if scope.everything:
+        return Q()
+    q = Q(pk__in=[])
+    for code in scope.division_codes:
+        q |= Q(**{f"{division}__code__startswith": code_prefix(code)})
+    return q
+
+
+def terminals_for(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """The terminals this official may see and run."""
+    queryset = queryset if queryset is not None else Terminal.objects.all()
+    return queryset.filter(division_q(user))

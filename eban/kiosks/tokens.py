@@ -1,0 +1,92 @@
+"""Each terminal's own credential. The token is shown once, when issued; only its SHA-256 is
+kept. A token reads "<terminal code>.<secret>" so a request names its terminal and is checked
+with one indexed lookup and a constant-time comparison. Rotating replaces the token at once
+(the old one stops working); revoking leaves the terminal with none until a new one is issued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eban.core import audit
+from eban.core.exceptions import DomainError
+
+from .models import Terminal
+
+
+class BadToken(DomainError):
+    status_code = 401
+    code = "bad_token"
+
+    def __init__(self, reason: str, claimed_code: str = "") -> None:
+        super().__init__(_("This terminal's token is not valid. Ask the kiosk operator for a new one."))
+        self.reason = reason  # unknown / malformed / revoked / mismatch: for the refusal log
+        self.claimed_code = claimed_code[:32]
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(terminal: Terminal, *, actor) -> str:
+    """A new token for the terminal (replacing any old one). Returns it: shown once, never stored."""
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        locked = Terminal.objects.select_for_update().get(pk=terminal.pk)
+        rotated = bool(locked.token_hash)
+        locked.token_hash = _digest(secret)
+        locked.token_issued_at = timezone.now()
+        locked.token_revoked_at = None
+        locked.save(update_fields=["token_hash", "token_issued_at", "token_revoked_at", "updated_at"])
+        audit.record(
+            actor, "kiosks.terminal.token_rotated" if rotated else "kiosks.terminal.token_issued", locked
+        )
+    terminal.token_hash, terminal.token_issued_at = locked.token_hash, locked.token_issued_at
+    terminal.token_revoked_at = None
+    return f"{terminal.code}.{secret}"
+
+
+def revoke_token(terminal: Terminal, *, actor) -> None:
+    with transaction.atomic():
+        locked = Terminal.objects.select_for_update().get(pk=terminal.pk)
+        if not locked.token_hash:
+            raise DomainError(_("This terminal has no token to revoke."), code="no_token")
+        locked.token_hash = ""
+        locked.token_revoked_at = timezone.now()
+        locked.save(update_fields=["token_hash", "token_revoked_at", "updated_at"])
+        audit.record(actor, "kiosks.terminal.token_revoked", locked)
+    terminal.token_hash, terminal.token_revoked_at = "", locked.token_revoked_at
+
+
+def split(token: str) -> tuple[str, str]:
+    """(code, secret) of a token; BadToken("malformed") when it has not that shape."""
+    code, dot, secret = (token or "").strip().rpartition(".")
+    if not dot or not code or len(secret) < 20 or len(code) > 32 or len(token) > 120:
+        raise BadToken("malformed", code)
+    return code, secret
+
+
+def authenticate(token: str, *, queryset=None) -> Terminal:
+    """The active terminal that holds this token, or BadToken with the reason."""
+    code, secret = split(token)
+    terminal = (queryset if queryset is not None else Terminal.objects).filter(code=code).first()
+    if terminal is None or not terminal.active:
+        raise BadToken("unknown", code)
+    if not terminal.token_hash:
+        raise BadToken("revoked" if terminal.token_revoked_at else "no_token", code)
+    if not hmac.compare_digest(terminal.token_hash, _digest(secret)):
+        raise BadToken("mismatch", code)
+    return terminal
+
+
+def bearer(request) -> str:
+    """The token of an `Authorization: Bearer <token>` header ("" when absent)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""

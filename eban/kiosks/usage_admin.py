@@ -1,0 +1,4 @@
+"""Placeholder until its pages land."""
+
+urlpatterns: list = []
+MENU_ITEMS: list = []
