@@ -776,6 +776,54 @@ def request_supplement(
     return request
 
 
+def decide_by_rules(application: Application, check: dict, *, reasons: str) -> Application:
+    """Record the rule set's decision on a just-submitted application (秒批): the decision with
+    the rule's code and version, the facts it read and the explanation; approved → the
+    certificate is queued (its task completes the case), otherwise the case is completed at
+    once. Idempotent: a case that has moved on is returned as it is."""
+    approved = bool(check["passed"])
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status != Status.SUBMITTED or hasattr(application, "decision"):
+            return application
+        appeal_route = "" if approved else default_appeal_route(application)
+        Decision.objects.create(
+            application=application,
+            outcome=Outcome.APPROVED if approved else Outcome.REJECTED,
+            by_rules=True,
+            rule_code=check["code"],
+            rule_version=check["version"],
+            inputs=check["inputs"],
+            explanation=check["explanation"],
+            reasons=reasons,
+            appeal_route=appeal_route,
+        )
+        now = _now()
+        application.instant = True
+        application.accepted_at = now
+        application.statutory_due = application.promised_due = _day(now)
+        status = Status.APPROVED if approved else Status.REJECTED
+        _move(
+            application,
+            status,
+            kind="decided_by_rules",
+            actor=None,
+            note=reasons,
+            data={"outcome": status.value, "rule": check["code"], "rule_version": check["version"]},
+            fields=["instant", "accepted_at", "statutory_due", "promised_due"],
+        )
+        notify_applicant(application, f"application.{status.value}", reasons=reasons,
+                         appeal_route=default_appeal_route(application))  # fmt: skip
+        if approved and needs_certificate(application):
+            from . import tasks
+
+            pk = application.pk
+            transaction.on_commit(lambda: tasks.issue_certificate_and_complete.enqueue(application_id=pk))
+        else:
+            application = complete(application, actor=None)
+    return application
+
+
 def needs_certificate(application: Application) -> bool:
     setup = MatterSetup.objects.filter(matter_id=application.matter_id).first()
     return bool(setup and setup.certificate_type)
