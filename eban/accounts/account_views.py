@@ -267,6 +267,25 @@ def _matter_choices(request: HttpRequest) -> dict[str, Any]:
     return {"chosen_matters": chosen, "found_matters": found, "matter_q": q, "searched": bool(q.strip())}
 
 
+def _grant_form(request: HttpRequest, form_class, save) -> tuple[Any, int, bool]:
+    """The proxy and agent forms' shared handling: (form, status, saved). "find_matters" only
+    redisplays the form with the matter search; a valid form is saved by `save(cleaned_data)`,
+    whose DomainError is shown on the form."""
+    if request.method != "POST":
+        return form_class(initial=form_class.initial_dates()), 200, False
+    if "find_matters" in request.POST:
+        return _unvalidated(form_class, request), 200, False
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return form, 400, False
+    try:
+        save(form.cleaned_data)
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return form, exc.status_code, False
+    return form, 200, True
+
+
 def _unvalidated(form_class: type[GrantForm], request: HttpRequest) -> GrantForm:
     """The form as typed, without errors (after the matter search button)."""
     initial = {name: request.POST.get(name, "") for name in form_class.base_fields if name != "matters"}
@@ -293,40 +312,25 @@ def proxies(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def proxy_new(request: HttpRequest) -> HttpResponse:
     person = request.citizen
-    status = 200
-    if request.method == "POST" and "find_matters" in request.POST:
-        form = _unvalidated(ProxyForm, request)
-    elif request.method == "POST":
-        form = ProxyForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.authorise_proxy(
-                    person,
-                    proxy_name=data["proxy_name"],
-                    proxy_id_number=data["proxy_id_number"],
-                    relationship=data["relationship"],
-                    valid_from=data["valid_from"],
-                    valid_until=data["valid_until"],
-                    matters=[] if data["all_matters"] else data["matters"],
-                    all_matters=data["all_matters"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                messages.success(request, _("The authorisation was recorded."))
-                return redirect("accounts:proxies")
-        else:
-            status = 400
-    else:
-        form = ProxyForm(initial=ProxyForm.initial_dates())
-    context = {
-        "form": form,
-        "section": "proxies",
-        **_matter_choices(request),
-    }
+
+    def save(data: dict) -> None:
+        actions.authorise_proxy(
+            person,
+            proxy_name=data["proxy_name"],
+            proxy_id_number=data["proxy_id_number"],
+            relationship=data["relationship"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            matters=[] if data["all_matters"] else data["matters"],
+            all_matters=data["all_matters"],
+            actor=request.user,
+        )
+
+    form, status, saved = _grant_form(request, ProxyForm, save)
+    if saved:
+        messages.success(request, _("The authorisation was recorded."))
+        return redirect("accounts:proxies")
+    context = {"form": form, "section": "proxies", **_matter_choices(request)}
     return render(request, "accounts/proxy_new.html", context, status=status)
 
 
@@ -422,35 +426,24 @@ def _represented(person: Citizen, pk: int):
 def agent_new(request: HttpRequest, pk: int) -> HttpResponse:
     person = request.citizen
     enterprise = _represented(person, pk)
-    status = 200
-    if request.method == "POST" and "find_matters" in request.POST:
-        form = _unvalidated(AgentForm, request)
-    elif request.method == "POST":
-        form = AgentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.authorise_agent(
-                    enterprise,
-                    by=person,
-                    agent_name=data["agent_name"],
-                    agent_id_number=data["agent_id_number"],
-                    valid_from=data["valid_from"],
-                    valid_until=data["valid_until"],
-                    matters=[] if data["all_matters"] else data["matters"],
-                    all_matters=data["all_matters"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                messages.success(request, _("The agent was authorised."))
-                return redirect("accounts:enterprise", pk=enterprise.pk)
-        else:
-            status = 400
-    else:
-        form = AgentForm(initial=AgentForm.initial_dates())
+
+    def save(data: dict) -> None:
+        actions.authorise_agent(
+            enterprise,
+            by=person,
+            agent_name=data["agent_name"],
+            agent_id_number=data["agent_id_number"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            matters=[] if data["all_matters"] else data["matters"],
+            all_matters=data["all_matters"],
+            actor=request.user,
+        )
+
+    form, status, saved = _grant_form(request, AgentForm, save)
+    if saved:
+        messages.success(request, _("The agent was authorised."))
+        return redirect("accounts:enterprise", pk=enterprise.pk)
     context = {"form": form, "enterprise": enterprise, "section": "enterprises", **_matter_choices(request)}
     return render(request, "accounts/agent_new.html", context, status=status)
 
