@@ -1,8 +1,8 @@
 """Background jobs of applications (run by `eban worker`). Each is idempotent: run twice, or
 retried after a killed worker, it does the work once.
 
-- `escalate_overdue`: the periodic sweep. django-tasks has no scheduler, so a timer runs
-  `eban escalate-overdue` (which enqueues this task) — e.g. every 30 minutes from cron:
+- `escalate_overdue`: the periodic sweep, enqueued every 30 minutes by `eban worker`
+  (eban.core.schedule), or by `eban escalate-overdue` from a timer, e.g. cron:
 
       */30 * * * *  eban  /srv/eban/.venv/bin/eban escalate-overdue
 

@@ -16,7 +16,7 @@ def send_message(message_id: int) -> str:
 @task()
 def sweep_messages() -> dict:
     """Re-queue messages whose worker died mid-send or whose task was lost (see delivery.sweep).
-    Run every few minutes: `eban sweep_messages` from cron or a systemd timer."""
+    Enqueued every 5 minutes by `eban worker` (eban.core.schedule), or `eban sweep-messages`."""
     from .delivery import sweep
 
     return sweep()

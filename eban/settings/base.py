@@ -282,3 +282,10 @@ EBAN_MAP_TILES = {
     "crs": env.MAP_TILE_CRS,  # gcj02 | bd09 | wgs84: what the tiles are drawn in
     "attribution": env.MAP_TILE_ATTRIBUTION,
 }
+
+# Periodic tasks, enqueued by every `eban worker` when due (eban/core/schedule.py):
+# name → (task, every N seconds). One worker wins each round.
+EBAN_PERIODIC_TASKS = {
+    "applications.escalate_overdue": ("eban.applications.tasks.escalate_overdue", 30 * 60),
+    "notifications.sweep_messages": ("eban.notifications.tasks.sweep_messages", 5 * 60),
+}
