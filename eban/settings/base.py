@@ -276,6 +276,7 @@ EBAN_SIGNATURE_TRUST_ROOTS = env.SIGNATURE_TRUST_ROOTS
 EBAN_CERTIFICATE_VERIFY_RATE = "30/minute"  # /verify/<number> and its API, per client address
 
 # The kiosk network (eban/kiosks)
+EBAN_KIOSK_SILENT_MINUTES = 15  # a terminal without a heartbeat for longer raises a "silent" alert
 EBAN_MAP_TILES = {
     "url": env.MAP_TILE_URL,
     "subdomains": env.MAP_TILE_SUBDOMAINS,
@@ -288,4 +289,5 @@ EBAN_MAP_TILES = {
 EBAN_PERIODIC_TASKS = {
     "applications.escalate_overdue": ("eban.applications.tasks.escalate_overdue", 30 * 60),
     "notifications.sweep_messages": ("eban.notifications.tasks.sweep_messages", 5 * 60),
+    "kiosks.sweep_alerts": ("eban.kiosks.tasks.sweep_kiosk_alerts", 60),
 }
