@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from eban.accounts.enums import StaffRole
 from eban.accounts.permissions import code_prefix, has_role, staff_scope
+from eban.government.models import Division
 
 from .models import Terminal
 
@@ -25,7 +26,9 @@ def may_operate(user: Any) -> bool:
 
 
 def division_q(user: Any, *, division: str = "division") -> Q:
-    """The filter that keeps the rows whose `division` is in the official's scope."""
+    """The filter that keeps the rows whose `division` is in the official's scope
+    (`division=""` filters the divisions themselves)."""
+    field = f"{division}__code__startswith" if division else "code__startswith"
     scope = staff_scope(user)
     if not may_operate(user) or scope.nothing:
         return Q(pk__in=[])
@@ -33,7 +36,7 @@ def division_q(user: Any, *, division: str = "division") -> Q:
         return Q()
     q = Q(pk__in=[])
     for code in scope.division_codes:
-        q |= Q(**{f"{division}__code__startswith": code_prefix(code)})
+        q |= Q(**{field: code_prefix(code)})
     return q
 
 
@@ -41,3 +44,8 @@ def terminals_for(user: Any, queryset: QuerySet | None = None) -> QuerySet:
     """The terminals this official may see and run."""
     queryset = queryset if queryset is not None else Terminal.objects.all()
     return queryset.filter(division_q(user))
+
+
+def divisions_for(user: Any) -> QuerySet:
+    """The divisions an official may put terminals in."""
+    return Division.objects.filter(division_q(user, division=""))

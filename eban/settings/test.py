@@ -16,3 +16,4 @@ STORAGES = {
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 EBAN_ID_CARD_READER_KEY = "test-only-reader-key"
 EBAN_SMS_PROVIDER = "locmem"  # messages go to eban.notifications.sms.outbox
+EBAN_SAMPLE_KIOSK_TRANSACTIONS_PER_MONTH = 200  # the demo loads 20,000 a month; a few suffice in tests

@@ -1,0 +1,84 @@
+"""Alerts of the kiosk network. Heartbeats open and close the device alerts (out of paper,
+printer, camera: eban.kiosks.heartbeats); the SILENT alert is opened here, by a sweep run every
+minute (`eban kiosk-alerts` from cron, or the task `tasks.sweep_kiosk_alerts`), and closed by
+the terminal's next heartbeat.
+
+A terminal is silent when it is in service and either its last heartbeat is older than
+EBAN_KIOSK_SILENT_MINUTES (15) or it has held a token for that long and never sent one. The
+sweep is idempotent: one open alert per terminal and kind (a partial unique constraint), so a
+second run, or two at once, open nothing more.
+
+Open alerts are shown in the back office (Kiosks → Alerts, and counted on the Fleet page).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from .enums import AlertKind
+from .heartbeats import silent_minutes
+from .models import Alert, Terminal
+
+logger = logging.getLogger("eban.kiosks.alerts")
+
+BATCH = 2000
+
+
+def silent_q(now: datetime.datetime) -> Q:
+    """The terminals silent at `now` (in service, no heartbeat for the configured minutes)."""
+    cutoff = now - datetime.timedelta(minutes=silent_minutes())
+    return Q(active=True) & (
+        Q(last_seen_at__lt=cutoff)
+        | Q(last_seen_at__isnull=True, token_issued_at__lt=cutoff) & ~Q(token_hash="")
+    )
+
+
+def open_alerts(queryset: QuerySet | None = None) -> QuerySet:
+    """The open alerts (of the terminals in `queryset`, e.g. permissions.terminals_for(user))."""
+    alerts = Alert.objects.filter(closed_at__isnull=True)
+    if queryset is not None:
+        alerts = alerts.filter(terminal__in=queryset)
+    return alerts
+
+
+def sweep_silent(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Open a SILENT alert for every silent terminal without one; close the SILENT alerts of
+    terminals that are no longer silent (a heartbeat raced the sweep, or the terminal was taken
+    out of service). Returns {"opened": n, "closed": n}."""
+    now = now or timezone.now()
+    open_silent = Alert.objects.filter(terminal=OuterRef("pk"), kind=AlertKind.SILENT, closed_at__isnull=True)
+    candidates = list(
+        Terminal.objects.filter(silent_q(now))
+        .exclude(Exists(open_silent))
+        .values_list("pk", "code", "last_seen_at")
+    )
+    for start in range(0, len(candidates), BATCH):
+        rows = [
+            Alert(
+                terminal_id=pk,
+                kind=AlertKind.SILENT,
+                opened_at=now,
+                detail=f"last heartbeat {seen.isoformat(timespec='seconds')}" if seen else "never seen",
+            )
+            for pk, _code, seen in candidates[start : start + BATCH]
+        ]
+        with transaction.atomic():
+            Alert.objects.bulk_create(rows, ignore_conflicts=True)  # an alert opened meanwhile stays
+    closed = (
+        Alert.objects.filter(kind=AlertKind.SILENT, closed_at__isnull=True)
+        .exclude(terminal__in=Terminal.objects.filter(silent_q(now)))
+        .update(closed_at=now)
+    )
+    if candidates or closed:
+        logger.info(
+            "Silent terminals: %d alerts opened (%s), %d closed",
+            len(candidates),
+            ", ".join(code for _pk, code, _seen in candidates[:20]) + (" …" if len(candidates) > 20 else ""),
+            closed,
+        )
+    return {"opened": len(candidates), "closed": closed}
