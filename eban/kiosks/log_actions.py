@@ -18,6 +18,8 @@ ACTIONS = [
     ("kiosks.terminal.token_revoked", _("Terminal token revoked"), _("Terminal token revoked")),
     ("kiosks.terminal.pairing_link", _("Pairing link made"), _("A link to pair a kiosk screen was made")),
     ("kiosks.terminal.paired", _("Kiosk screen paired"), _("A kiosk screen was paired with the terminal")),
+    ("kiosks.usage.exported", _("Kiosk usage exported"), _("The kiosk usage figures were exported (.xlsx)")),
+    ("kiosks.coverage.run", _("Coverage computed"), _("Coverage of the kiosk network was computed")),
 ]
 
 

@@ -7,6 +7,7 @@ Tencent) or BD-09 (Baidu) at the edge (eban.kiosks.geo).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -199,3 +200,59 @@ class KioskTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} @ {self.terminal_id} {self.day}"
+
+
+class CoverageRun(models.Model):
+    """One computation of coverage started by an official (eban.kiosks.coverage_runs): its
+    parameters, its progress (a large one runs in the background) and its result, kept so the
+    page can show it again. No personal data: settlements and terminals only."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    background = models.BooleanField(_("run in the background"), default=False)
+    phase = models.CharField(_("phase"), max_length=20, blank=True)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    minutes = models.FloatField(_("walking minutes"), null=True, blank=True)
+    speed_m_per_min = models.FloatField(_("walking speed (m/min)"), null=True, blank=True)
+    radius_m = models.FloatField(_("reach (m)"))
+    sites = models.PositiveSmallIntegerField(_("new sites proposed"), default=10)
+    division = models.CharField(_("division code"), max_length=12, blank=True)
+    seconds = models.FloatField(_("computing time (s)"), null=True, blank=True)
+    share = models.FloatField(_("share of people covered"), null=True, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    map_points = models.JSONField(_("map points"), default=list, blank=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("coverage run")
+        verbose_name_plural = _("coverage runs")
+
+    def __str__(self) -> str:
+        return f"coverage {self.radius_m:.0f} m ({self.division or '*'}) #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(99, int(100 * self.done / self.total)) if self.total else 0
