@@ -1,9 +1,13 @@
-"""The demo terminal's sign-in pages: ID card or face (consent first). Thin: the checks are in
-kiosk_signin. The full kiosk app (home, matters, printing) builds on these pages."""
+"""The terminal's sign-in pages: ID card or face (consent first). Thin: the checks are in
+kiosk_signin. The kiosk app (eban.kiosks, /kiosk/) serves these pages inside its own: it tells
+them which terminal they run on (`request.kiosk_terminal_code`, set by the app; the client's
+address otherwise) and where the citizen was going (`?next=`, a local /kiosk/ path kept in the
+session until the sign-in succeeds)."""
 
 from __future__ import annotations
 
 import json
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -11,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +27,25 @@ from .idcard import SimulatedReader, sign_reading
 from .models import Citizen
 
 MAX_CAPTURE_BYTES = 2 * 1024 * 1024
+NEXT = "eban_kiosk_next"  # where to go after signing in (session)
+SIGN_IN_ID = "eban_kiosk_sign_in_id"  # one value per successful sign-in (session)
+
+
+def local_kiosk_path(value: str | None) -> str:
+    """`value` if it is a path of the kiosk app on this site (/kiosk/…), else ""."""
+    if not value or not value.startswith("/kiosk/") or "//" in value or "\\" in value:
+        return ""
+    return value if url_has_allowed_host_and_scheme(value, allowed_hosts=None) else ""
+
+
+def _terminal(request: HttpRequest) -> str:
+    """The terminal named in the sign-in audit: its code at a paired terminal, else the address."""
+    return getattr(request, "kiosk_terminal_code", "") or client_ip(request)
+
+
+def _signed_in(request: HttpRequest, citizen: Citizen, method: str) -> None:
+    kiosk_signin.kiosk_session(request, citizen, method)
+    request.session[SIGN_IN_ID] = secrets.token_hex(8)
 
 
 def _simulated_reader() -> bool:
@@ -29,6 +53,9 @@ def _simulated_reader() -> bool:
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
+    wanted = local_kiosk_path(request.GET.get("next"))
+    if wanted:
+        request.session[NEXT] = wanted
     return render(request, "accounts/kiosk/sign_in.html")
 
 
@@ -44,11 +71,11 @@ def card(request: HttpRequest) -> HttpResponse:
                 message = sign_reading(reader.read())
             else:
                 message = json.loads(request.POST.get("reading") or "{}")
-            citizen = kiosk_signin.sign_in_by_card(message, terminal=client_ip(request))
+            citizen = kiosk_signin.sign_in_by_card(message, terminal=_terminal(request))
         except (DomainError, ValueError, Citizen.DoesNotExist) as exc:
             error = getattr(exc, "message", "") or _("The card could not be read. Please try again.")
         else:
-            kiosk_signin.kiosk_session(request, citizen, "id_card")
+            _signed_in(request, citizen, "id_card")
             return redirect("kiosk:welcome")
     return render(
         request,
@@ -102,7 +129,7 @@ def face_check(request: HttpRequest) -> JsonResponse:
             request.session.get("eban_face_id", ""),
             upload.read(),
             consent_at=request.session.get("eban_face_consent_at"),
-            terminal=client_ip(request),
+            terminal=_terminal(request),
         )
     except DomainError as exc:
         return JsonResponse({"ok": False, "code": exc.code, "message": exc.message}, status=exc.status_code)
@@ -110,7 +137,7 @@ def face_check(request: HttpRequest) -> JsonResponse:
         if upload is not None:
             upload.close()
     request.session.pop("eban_face_consent_at", None)
-    kiosk_signin.kiosk_session(request, citizen, "face")
+    _signed_in(request, citizen, "face")
     return JsonResponse({"ok": True, "next": reverse("kiosk:welcome")})
 
 
@@ -118,10 +145,13 @@ def welcome(request: HttpRequest) -> HttpResponse:
     citizen = getattr(request.user, "citizen", None) if request.user.is_authenticated else None
     if citizen is None or not request.session.get("eban_kiosk"):
         return redirect("kiosk:sign_in")
+    wanted = local_kiosk_path(request.session.pop(NEXT, ""))
+    if wanted:  # back to where the citizen was going
+        return redirect(wanted)
     return render(request, "accounts/kiosk/welcome.html", {"citizen": citizen})
 
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)  # flushes the session: form data and any consent go with it
-    return redirect("kiosk:sign_in")
+    return redirect(local_kiosk_path(request.POST.get("next")) or "kiosk:sign_in")
