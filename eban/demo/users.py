@@ -42,6 +42,8 @@ DEMO_USERS = [
      [EDITORS_GROUP]),
     ("reviewer", "eban-demo-reviewer", _("reviewer: approves and publishes matters"), False,
      [REVIEWERS_GROUP, MODERATORS_GROUP]),
+    ("operator", "eban-demo-operator", _("kiosk operator: terminals, their health, coverage and usage in all of Wenzhou"),
+     False, []),
 ]  # fmt: skip
 
 # Their staff profiles: (department code, roles). The roles are the eban:* groups of
@@ -50,6 +52,11 @@ DEMO_STAFF = {
     "admin": ("330300-DSJ", ["platform_admin"]),
     "editor": ("330300-DSJ", ["site_editor"]),
     "reviewer": ("330300-RS", ["reviewer"]),
+    "operator": ("330300-DSJ", ["kiosk_operator"]),
+}
+# The divisions in their scope, where not only their department's (eban.accounts.permissions).
+DEMO_STAFF_DIVISIONS = {
+    "operator": ["330300"],  # all of Wenzhou
 }
 
 

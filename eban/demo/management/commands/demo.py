@@ -11,6 +11,22 @@ from eban.core.masking import mask_name
 from eban.demo.identities import sample_citizens
 from eban.demo.users import DEMO_TOTP_KEYS, DEMO_USERS
 
+DEMO_TERMINAL = "WZ-330300-001"  # 温州市民中心自助服务区1号机（样例）
+
+
+def demo_pairing_path() -> str | None:
+    """A fresh pairing link (valid 15 minutes) for one sample terminal: a new token is issued for
+    it first (the old one stops working). None without the sample terminals."""
+    from eban.kiosks.models import Terminal
+    from eban.kiosks.pairing import pairing_path
+    from eban.kiosks.tokens import issue_token
+
+    terminal = Terminal.objects.filter(code=DEMO_TERMINAL, is_sample=True, active=True).first()
+    if terminal is None:
+        return None
+    issue_token(terminal, actor=None)
+    return pairing_path(terminal, actor=None)
+
 
 def confirmed_device(username: str):
     """The demo login's authenticator, if it still holds the public sample secret."""
@@ -83,4 +99,13 @@ class Command(BaseCommand):
         for person in sample_citizens():
             self.stdout.write(f"    {mask_name(person['name']):<6} {person.get('phone', '')}")
         self.stdout.write(f"  演示终端 demo terminal (ID card / face): {base}/kiosk/sign-in/")
+        pairing = demo_pairing_path()
+        if pairing:
+            self.stdout.write(
+                f"  终端应用（本屏幕配对为样例终端 {DEMO_TERMINAL}，链接 15 分钟内有效，过期后在后台"
+                f"“终端”中重新生成） / kiosk app, pairing this screen with sample terminal {DEMO_TERMINAL} "
+                f"(the link expires in 15 minutes; make a new one in the back office, Kiosks → Fleet): "
+                f"{base}{pairing}"
+            )
+        self.stdout.write(f"  查找终端 find a terminal: {base}/kiosks/")
         self.stdout.write("")
