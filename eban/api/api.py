@@ -1,6 +1,6 @@
 """The one NinjaAPI at /api/v1/: a router per domain app, errors mapped in one place.
 
-Every error answers with the body declared by `eban.core.api_common.ErrorBody`:
+Every error answers with the body declared by `eban.core.api_common.ApiError`:
 `{"error": {"code": ..., "message": ..., "details": ...}}`, the message in the language of
 the request (Chinese by default, English with `Accept-Language: en`).
 """
@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from eban.core.api_common import error_body
 from eban.core.exceptions import DomainError
 
 api = NinjaAPI(
@@ -31,10 +32,7 @@ api = NinjaAPI(
 
 
 def problem(request, status: int, code: str, message: str, details=None):
-    body: dict[str, Any] = {"error": {"code": code, "message": message}}
-    if details is not None:
-        body["error"]["details"] = details
-    return api.create_response(request, body, status=status)
+    return api.create_response(request, error_body(code, message, details), status=status)
 
 
 @api.exception_handler(DomainError)

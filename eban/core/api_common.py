@@ -42,6 +42,14 @@ class ApiError(Schema):
     error: ApiErrorInfo
 
 
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """The body of an error answer (the ApiError shape)."""
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
+    if details is not None:
+        body["error"]["details"] = details
+    return body
+
+
 class InvalidInput(DomainError):
     """The request's input broke a rule that a schema cannot express (e.g. an unknown code)."""
 

@@ -25,6 +25,15 @@ class DisplayPreferencesMiddleware:
         return response
 
 
+def request_language(request) -> str:
+    """The language to answer `request` in (see LanguageMiddleware)."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in supported and request.path.startswith("/api/"):
+        language = translation.get_language_from_request(request)
+    return language if language in supported else settings.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
     """Chinese first: pages are in Chinese unless the visitor chose another language (the
     language cookie set by the switch in the header). API clients may also ask with
@@ -34,12 +43,7 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        supported = {code for code, _name in settings.LANGUAGES}
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in supported and request.path.startswith("/api/"):
-            language = translation.get_language_from_request(request)
-        if language not in supported:
-            language = settings.LANGUAGE_CODE
+        language = request_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -2,9 +2,13 @@
 (`Authorization: Bearer <code>.<secret>`). No session and no CSRF: the token is the credential.
 
 Thin and fast (500 requests/s for 30,000 terminals): one indexed lookup of the token's terminal,
-the body checked in eban.kiosks.heartbeats, one UPDATE and one INSERT. A bad or forged token
+the body checked in eban.kiosks.heartbeats, one UPDATE and one INSERT (heartbeats.record_heartbeat). A bad or forged token
 answers 401, a malformed body 400 (not a JSON object, too large) or 422 (a field); each refusal
 is logged and kept (heartbeats.refuse).
+
+Under gunicorn (`eban serve`), eban.wsgi answers this path in a lane in front of Django's
+middleware (eban.kiosks.heartbeat_lane), with the same `receive` and the same answers; this route
+serves it elsewhere (runserver, the test client) and documents it in the OpenAPI schema.
 """
 
 from __future__ import annotations
@@ -73,12 +77,17 @@ HEARTBEAT_BODY = {
     openapi_extra={"requestBody": HEARTBEAT_BODY},
 )
 def heartbeat(request):
+    return {"received_at": receive(request), "next_in_s": heartbeats.NEXT_IN_S}
+
+
+def receive(request) -> datetime:
+    """Authenticate, check and store the heartbeat in `request`; when it was received. A refusal
+    (tokens.BadToken, heartbeats.MalformedHeartbeat) is logged and kept, then raised.
+    Shared with the fast lane in front of Django (heartbeat_lane)."""
     now = timezone.now()
     address = client_ip(request)
     try:
-        terminal = tokens.authenticate(
-            tokens.bearer(request), queryset=tokens.Terminal.objects.only(*heartbeats.AUTH_FIELDS)
-        )
+        terminal = tokens.authenticate(tokens.bearer(request), by_code=heartbeats.terminal_by_code)
     except tokens.BadToken as error:
         heartbeats.refuse(error.reason, error.claimed_code, address, now=now)
         raise
@@ -93,4 +102,4 @@ def heartbeat(request):
         heartbeats.refuse(error.reason, terminal.code, address, now=now)
         raise
     heartbeats.record_heartbeat(terminal, payload, now)
-    return {"received_at": now, "next_in_s": heartbeats.NEXT_IN_S}
+    return now

@@ -23,6 +23,7 @@ holds the token or any part of it.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import logging
 from typing import Any
@@ -44,7 +45,7 @@ MAX_BODY_BYTES = 4096
 MAX_SKEW = datetime.timedelta(minutes=10)
 NEXT_IN_S = 60
 # Out of paper below this level (%): a roll under 5 % cannot be trusted to print a certificate
-# of two pages, so the terminal is treated as empty (an alert, the finder may skip it).
+# of two pages, so the terminal is treated as empty (an alert for its operator).
 PAPER_EMPTY_BELOW = 5
 REFUSED_ROWS_PER_MINUTE = 20
 # Log every refusal up to the cap, then one line per this many more (with the count).
@@ -165,6 +166,20 @@ def validate(data: dict[str, Any], now: datetime.datetime) -> dict[str, Any]:
 # --- recording ---------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _lookup_statement() -> str:
+    meta = Terminal._meta
+    columns = ", ".join(f'"{meta.get_field(name).column}"' for name in AUTH_FIELDS)
+    return f'SELECT {columns} FROM "{meta.db_table}" WHERE "{meta.get_field("code").column}" = %s'
+
+
+def terminal_by_code(code: str) -> Terminal | None:
+    """The terminal with this code, holding only the columns a heartbeat reads (AUTH_FIELDS), for
+    tokens.authenticate. A raw query: at 500 heartbeats/s the ORM's compiling of this query cost
+    more CPU than the database's answering it."""
+    return next(iter(Terminal.objects.raw(_lookup_statement(), [code])), None)
+
+
 def _problems(paper_level, printer: str, camera: str) -> set[str]:
     """The alert kinds a state calls for (SILENT aside)."""
     kinds = set()
@@ -208,18 +223,18 @@ def record_heartbeat(terminal: Terminal, payload: dict[str, Any], now: datetime.
         "printer_state": payload["printer"], "camera_state": payload["camera"],
         "software_version": payload["software_version"],
     })  # fmt: skip
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            _write_postgresql(terminal.pk, health, heartbeat)
-        else:
+    if connection.vendor == "postgresql" and not (to_close or to_open):
+        _write_postgresql(terminal.pk, health, heartbeat)  # the hot path: one statement, no transaction block
+    else:
+        with transaction.atomic():
             Terminal.objects.filter(pk=terminal.pk).update(**health)
             heartbeat.save(force_insert=True)
-        if to_close:
-            Alert.objects.filter(
-                terminal_id=terminal.pk, kind__in=sorted(to_close), closed_at__isnull=True
-            ).update(closed_at=now)
-        if to_open:
-            _open(terminal, sorted(to_open), now, payload)
+            if to_close:
+                Alert.objects.filter(
+                    terminal_id=terminal.pk, kind__in=sorted(to_close), closed_at__isnull=True
+                ).update(closed_at=now)
+            if to_open:
+                _open(terminal, sorted(to_open), now, payload)
     for name, value in health.items():
         setattr(terminal, name, value)
     if to_open or (to_close - {AlertKind.SILENT.value}):
@@ -253,27 +268,30 @@ def _postgresql_statement() -> str:
     columns = ", ".join(f'"{beat.get_field(name.removesuffix("_id")).column}"' for name in HEARTBEAT_COLUMNS)
     values = ", ".join(["%s"] * len(HEARTBEAT_COLUMNS))
     return (
-        f'WITH health AS (UPDATE "{terminal.db_table}" SET {sets} WHERE "{terminal.pk.column}" = %s) '
-        f'INSERT INTO "{beat.db_table}" ({columns}) VALUES ({values}) RETURNING "{beat.pk.column}"'
+        "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)), "
+        f'health AS (UPDATE "{terminal.db_table}" SET {sets} WHERE "{terminal.pk.column}" = %s) '
+        f'INSERT INTO "{beat.db_table}" ({columns}) SELECT {values} FROM quick RETURNING "{beat.pk.column}"'
     )
 
 
-_STATEMENT: list[str] = []
+@functools.cache
+def _statement() -> str:
+    return _postgresql_statement()
 
 
 def _write_postgresql(terminal_id: int, health: dict[str, Any], heartbeat: Heartbeat) -> None:
-    """The UPDATE and the INSERT in one statement (one round trip), in a transaction whose commit
-    does not wait for the WAL to reach the disk (synchronous_commit off, for this transaction
-    only). A heartbeat is telemetry repeated every minute: a database crash may forget the last
-    fraction of a second of them (never corrupt anything), and a commit no longer costs an
-    fsync — which at 500 heartbeats/s is most of the time of a request (bench/kiosk_heartbeats.py)."""
-    if not _STATEMENT:
-        _STATEMENT.append(_postgresql_statement())
+    """The UPDATE and the INSERT in one statement, run on its own (autocommit: no BEGIN and
+    COMMIT round trips), whose commit does not wait for the WAL to reach the disk
+    (synchronous_commit off for this transaction only, set inside the statement: PostgreSQL
+    reads the setting when it commits, before the transaction's local settings are undone).
+    A heartbeat is telemetry repeated every minute: a database crash may forget the last
+    fraction of a second of them (never corrupt anything, never lose other writes), and a commit
+    no longer waits for an fsync. Only when no alert changes: those writes go through the ORM in a
+    transaction."""
     params = [health[name] for name in HEALTH_COLUMNS] + [terminal_id]
     params += [getattr(heartbeat, name) for name in HEARTBEAT_COLUMNS]
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(_STATEMENT[0], params)
+        cursor.execute(_statement(), params)
         heartbeat.pk = cursor.fetchone()[0]
     heartbeat._state.adding = False
 

@@ -76,7 +76,7 @@ def _box(lat: float, lng: float, radius_m: float) -> tuple[tuple, float, bool]:
 def _raw_box_sql(with_hours: bool, with_lng: bool) -> str:
     """The box query on every active terminal, written once (the ORM would compile it anew for
     each box; this is the hot path of the finder). `active` is tested as a bare boolean, as the
-    ORM writes it: an equality would make SQLite pick the index on `active` over the position's."""
+    ORM writes it; the position's index (latitude, longitude) finds the box."""
     q = connection.ops.quote_name
     table = q(Terminal._meta.db_table)
     columns = ["id", "code", "latitude", "longitude"] + (["opening_hours"] if with_hours else [])

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eban.government.models import LocalizedNameMixin
 
@@ -52,7 +53,7 @@ class Terminal(LocalizedNameMixin, models.Model):
     matters = models.ManyToManyField(
         "catalogue.Matter", verbose_name=_("matters offered"), blank=True, related_name="terminals"
     )
-    active = models.BooleanField(_("in service"), default=True, db_index=True)
+    active = models.BooleanField(_("in service"), default=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -62,9 +63,13 @@ class Terminal(LocalizedNameMixin, models.Model):
     token_issued_at = models.DateTimeField(_("token issued at"), null=True, blank=True, editable=False)
     token_revoked_at = models.DateTimeField(_("token revoked at"), null=True, blank=True, editable=False)
 
-    # Health as of the last accepted heartbeat (the history is in Heartbeat).
-    last_seen_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, db_index=True)
-    online = models.BooleanField(_("online"), default=False)
+    # Health as of the last accepted heartbeat (the history is in Heartbeat). Every heartbeat
+    # rewrites these columns (500 times a second for a province), so none of them is indexed and
+    # the table keeps room in each page (fillfactor, migration 0003): PostgreSQL then updates a
+    # row in place without touching any index (a HOT update). The silent-terminal sweep reads
+    # the whole table once a minute instead, a few milliseconds for 30,000 terminals.
+    last_seen_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    online = models.BooleanField(pgettext_lazy("terminal status", "online"), default=False)
     paper_level = models.PositiveSmallIntegerField(
         _("paper level (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
@@ -86,12 +91,12 @@ class Terminal(LocalizedNameMixin, models.Model):
 
 
 class Heartbeat(models.Model):
-    """One accepted heartbeat, as the terminal reported it. Append-only; old rows are pruned."""
+    """One accepted heartbeat, as the terminal reported it. Append-only; rows older than EBAN_KIOSK_HEARTBEAT_DAYS are pruned (eban.kiosks.retention)."""
 
     terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="heartbeats")
     received_at = models.DateTimeField(_("received at"), db_index=True)
     sent_at = models.DateTimeField(_("sent at"))
-    online = models.BooleanField(_("online"))
+    online = models.BooleanField(pgettext_lazy("terminal status", "online"))
     paper_level = models.PositiveSmallIntegerField(_("paper level (%)"), null=True, blank=True)
     printer_state = models.CharField(_("printer"), max_length=8, choices=DeviceState.choices, blank=True)
     camera_state = models.CharField(_("camera"), max_length=8, choices=DeviceState.choices, blank=True)

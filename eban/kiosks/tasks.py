@@ -1,9 +1,10 @@
-"""Background jobs of the kiosk network (run by `eban worker`). Thin and idempotent.
+"""Background jobs of the kiosk network, run by `eban worker`, which enqueues them on schedule
+(settings.EBAN_PERIODIC_TASKS, eban.core.schedule). Thin and idempotent.
 
-- `sweep_kiosk_alerts`: open the SILENT alerts (alerts.sweep_silent). django-tasks has no
-  scheduler: a timer runs `eban kiosk-alerts` every minute, e.g. from cron:
-
-      * * * * *  eban  /srv/eban/.venv/bin/eban kiosk-alerts
+- `sweep_kiosk_alerts` (every minute): open the SILENT alerts (alerts.sweep_silent); also
+  `eban kiosk-alerts`.
+- `prune_kiosk_heartbeats` (every 10 minutes): forget the heartbeat history past its keeping
+  time (retention.prune).
 """
 
 from __future__ import annotations
@@ -16,3 +17,10 @@ def sweep_kiosk_alerts() -> dict:
     from .alerts import sweep_silent
 
     return sweep_silent()
+
+
+@task()
+def prune_kiosk_heartbeats() -> dict:
+    from .retention import prune
+
+    return prune()

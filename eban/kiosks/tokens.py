@@ -72,10 +72,11 @@ def split(token: str) -> tuple[str, str]:
     return code, secret
 
 
-def authenticate(token: str, *, queryset=None) -> Terminal:
-    """The active terminal that holds this token, or BadToken with the reason."""
+def authenticate(token: str, *, by_code=None) -> Terminal:
+    """The active terminal that holds this token, or BadToken with the reason. `by_code(code)`
+    loads the terminal (None when there is none); by default, the whole row through the ORM."""
     code, secret = split(token)
-    terminal = (queryset if queryset is not None else Terminal.objects).filter(code=code).first()
+    terminal = by_code(code) if by_code else Terminal.objects.filter(code=code).first()
     if terminal is None or not terminal.active:
         raise BadToken("unknown", code)
     if not terminal.token_hash:
