@@ -3,8 +3,8 @@
 A second-generation ID card is read at the terminal by a certified reader (with its security
 module); the terminal-side agent sends the reading to eban. The server must not believe a
 reading that any browser could have typed, so a reading arrives **signed**: an HMAC-SHA256 over
-the canonical JSON of the reading with the reader key (`EBAN_ID_CARD_READER_KEY`; per-terminal
-keys come with the terminal registry). `verify_reading` checks the signature, the freshness (a
+the canonical JSON of the reading with the reader key (`EBAN_ID_CARD_READER_KEY`, one key for
+every reader; a key per terminal is not built yet). `verify_reading` checks the signature, the freshness (a
 reading older than two minutes is refused: no replay) and the card's content.
 
 `SimulatedReader` stands in for the hardware on the demo terminal: it "reads" a sample card and

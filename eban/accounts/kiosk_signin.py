@@ -29,7 +29,9 @@ logger = logging.getLogger(__name__)
 
 CONSENT_SECONDS = 5 * 60  # consent given at the kiosk holds for one sign-in attempt window
 FACE_ATTEMPTS = Limit("kiosk-face-id", count=5, seconds=10 * 60)  # per ID number
-FACE_ATTEMPTS_PER_TERMINAL = Limit("kiosk-face-ip", count=30, seconds=10 * 60)  # per terminal address
+FACE_ATTEMPTS_PER_TERMINAL = Limit(
+    "kiosk-face-ip", count=30, seconds=10 * 60
+)  # per terminal (its code on a paired screen, else its address)
 
 
 class FaceNotMatched(DomainError):

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from eban.government.models import Division
 
 from . import geo, hours, locator, maplinks
+from .app_queries import kiosk_matters
 from .enums import Hardware
 from .maps import MapPoint, map_context
 from .models import Terminal
@@ -32,6 +33,7 @@ RESULTS = 5
 NEAREST_CLOSED_SHOWN = 3
 DIVISION_PAGE_SIZE = 20
 MAX_PLACE_LENGTH = 60
+MATTERS_SHOWN = 50  # on a terminal's page; the rest are counted
 
 
 @dataclass
@@ -185,7 +187,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         walk_m, minutes = geo.walking(distance)
         found = locator.Found(terminal, distance, walk_m, minutes, hours.is_open(terminal, at))
     card = _card(terminal, at, origin, _("Your position"), found)
-    matters = list(terminal.matters.filter(live=True).order_by("code")[:50])
+    offered = kiosk_matters(terminal)
+    matters = list(offered[:MATTERS_SHOWN])
     back = reverse("kiosks:find")
     if origin is not None:
         back = f"{back}?{urlencode({'lat': origin[0], 'lng': origin[1]})}"
@@ -193,6 +196,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "card": card,
         "terminal": terminal,
         "matters": matters,
+        "more_matters": max(0, offered.count() - len(matters)) if len(matters) == MATTERS_SHOWN else 0,
         "back_url": back,
         "show_sample": terminal.is_sample,
         **map_context(_points([card], origin, _("Your position")), label=_("Map of %(name)s")

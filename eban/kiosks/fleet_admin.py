@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -41,7 +41,7 @@ MAP_POINTS = 3000  # more points than this and the map shows the first ones (the
 HEARTBEATS_SHOWN = 20
 
 STATUSES = {
-    "online": gettext_lazy("Online"),
+    "online": pgettext_lazy("terminal status", "Online"),
     "silent": gettext_lazy("Silent"),
     "out_of_paper": gettext_lazy("Out of paper"),
     "never": gettext_lazy("Never seen"),
@@ -50,12 +50,13 @@ STATUSES = {
 
 def status_q(status: str, now: datetime.datetime) -> Q:
     cutoff = now - datetime.timedelta(minutes=silent_minutes())
+    # As status_of: a terminal out of service is neither online, silent nor out of paper.
     if status == "online":
-        return Q(last_seen_at__gte=cutoff, online=True)
+        return Q(active=True, last_seen_at__gte=cutoff, online=True)
     if status == "silent":
-        return Q(last_seen_at__lt=cutoff)
+        return Q(active=True, last_seen_at__lt=cutoff)
     if status == "out_of_paper":
-        return Q(last_seen_at__isnull=False, paper_level__lt=PAPER_EMPTY_BELOW)
+        return Q(active=True, last_seen_at__isnull=False, paper_level__lt=PAPER_EMPTY_BELOW)
     if status == "never":
         return Q(last_seen_at__isnull=True)
     return Q()

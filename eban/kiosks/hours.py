@@ -108,7 +108,7 @@ def _check_ranges(value: Any, key: str) -> list[list[str]]:
         start, stop = _minutes(pair[0], where, end=False), _minutes(pair[1], where, end=True)
         if stop <= start:
             raise InvalidHours(
-                _("%(where)s: the period %(start)s–%(stop)s closes before it opens.")
+                _("%(where)s: the period %(start)s–%(stop)s must close after it opens.")
                 % {"where": where, "start": _fmt(start), "stop": _fmt(stop)}
             )
         ranges.append((start, stop))

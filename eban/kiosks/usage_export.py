@@ -1,5 +1,5 @@
 """The usage figures as an .xlsx workbook: the same selection as the dashboard, one sheet per
-breakdown (by month, by day, by matter, by terminal, by division). Exporting is audited."""
+breakdown (by month, by day, by matter, by terminal, by county). Exporting is audited."""
 
 from __future__ import annotations
 

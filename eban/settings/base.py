@@ -277,6 +277,13 @@ EBAN_CERTIFICATE_VERIFY_RATE = "30/minute"  # /verify/<number> and its API, per 
 
 # The kiosk network (eban/kiosks)
 EBAN_KIOSK_SILENT_MINUTES = 15  # a terminal without a heartbeat for longer raises a "silent" alert
+EBAN_KIOSK_HEARTBEAT_DAYS = env.KIOSK_HEARTBEAT_DAYS  # heartbeat history kept (days)
+EBAN_KIOSK_REFUSED_DAYS = env.KIOSK_REFUSED_DAYS  # refused heartbeats kept (days)
+EBAN_KIOSK_IDLE_SECONDS = 60  # the kiosk app warns after this long without a touch…
+EBAN_KIOSK_IDLE_WARNING_SECONDS = 20  # …and signs out, wiping the screen, this long after the warning
+EBAN_KIOSK_NEAREST_RATE = "120/minute"  # GET /api/v1/kiosks/nearest, per client address
+EBAN_MAP_LINK_SOURCE = "eban"  # the `src` of AMap / Baidu / Tencent navigation links
+EBAN_SAMPLE_KIOSK_TRANSACTIONS_PER_MONTH = 20_000  # `eban loadsample`'s sample kiosk transactions
 EBAN_MAP_TILES = {
     "url": env.MAP_TILE_URL,
     "subdomains": env.MAP_TILE_SUBDOMAINS,
@@ -290,4 +297,5 @@ EBAN_PERIODIC_TASKS = {
     "applications.escalate_overdue": ("eban.applications.tasks.escalate_overdue", 30 * 60),
     "notifications.sweep_messages": ("eban.notifications.tasks.sweep_messages", 5 * 60),
     "kiosks.sweep_alerts": ("eban.kiosks.tasks.sweep_kiosk_alerts", 60),
+    "kiosks.prune_heartbeats": ("eban.kiosks.tasks.prune_kiosk_heartbeats", 10 * 60),
 }

@@ -86,7 +86,7 @@ def test_bad_positions_are_ignored(client):
 
 
 def test_the_terminal_page(client):
-    matter = make_matter(name="老年人优待证办理")
+    matter = make_matter(name="老年人优待证办理", channel_kiosk=True)
     t = terminal(28.0, 120.65, opening_hours=OFFICE, is_sample=True, hardware=["id_reader", "camera"])
     t.matters.add(matter)
     client.cookies["django_language"] = "en"

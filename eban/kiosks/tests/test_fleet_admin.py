@@ -37,6 +37,7 @@ def fleet():
 
 
 def get(client, name, *args, **params):
+    client.cookies["django_language"] = "en"
     with override("en"):
         return client.get(reverse(name, args=args), params, HTTP_ACCEPT_LANGUAGE="en")
 

@@ -43,7 +43,7 @@ def test_midnight_may_close_a_period():
         ({"weekly": {"mon": [["8.30", "12:00"]]}}, "HH:MM"),
         ({"weekly": {"mon": [["25:00", "26:00"]]}}, "HH:MM"),
         ({"weekly": {"mon": [["24:00", "24:00"]]}}, "time of day"),
-        ({"weekly": {"mon": [["12:00", "08:00"]]}}, "closes before it opens"),
+        ({"weekly": {"mon": [["12:00", "08:00"]]}}, "must close after it opens"),
         ({"weekly": {"mon": [["08:00", "12:00"], ["11:00", "13:00"]]}}, "overlap"),
         ({"weekly": {"monday": []}}, "Unknown day"),
         ({"weekly": {"mon": "08:00-12:00"}}, "list"),
