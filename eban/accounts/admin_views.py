@@ -18,11 +18,12 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.core import exceptions
+from eban.core.admin_views import StaffPage
 from eban.government.models import Department, Division
 
 from . import actions, otp, permissions, staffing
@@ -56,24 +57,9 @@ def can_view_enterprises(user) -> bool:
     return bool(user.is_active and user.has_perm("accounts.view_enterprise"))
 
 
-class IdentityView(WagtailAdminTemplateMixin, TemplateView):
+class IdentityView(StaffPage):
     header_icon = "user"
     allowed = staticmethod(lambda user: False)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.allowed(request.user):
-            raise PermissionDenied
-        self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        """Fetch the object named in the URL (after the permission check)."""
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def paginate(self, queryset):
         return Paginator(queryset, PER_PAGE).get_page(self.request.GET.get("p"))

@@ -17,11 +17,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.catalogue.models import Matter
 from eban.core import audit, exceptions
+from eban.core.admin_views import StaffPage
 from eban.core.masking import mask_id_number, mask_phone
 
 from . import actions, deadlines, forms, permissions, queries
@@ -54,23 +53,11 @@ DEADLINE_LABELS = {
 }
 
 
-class CaseAdminView(WagtailAdminTemplateMixin, TemplateView):
+class CaseAdminView(StaffPage):
     header_icon = "tasks"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not queries.may_view_cases(request.user):
-            raise PermissionDenied
-        self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        """Fetch the object named in the URL (after the permission check)."""
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    def allowed(self, user) -> bool:
+        return queries.may_view_cases(user)
 
 
 def _int(value) -> int | None:

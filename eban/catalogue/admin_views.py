@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from eban.core.admin_views import progress_answer
 
 from . import actions
 from .models import ImportJob
@@ -143,20 +145,7 @@ class JobView(WagtailAdminTemplateMixin, TemplateView):
 @require_GET
 def job_status(request, job_id: int):
     job = _job_for(request, job_id)
-    return JsonResponse(
-        {
-            "id": job.pk,
-            "status": job.status,
-            "status_label": str(job.get_status_display()),
-            "phase": job.phase,
-            "phase_label": str(PHASES.get(job.phase, job.phase)),
-            "done": job.done,
-            "total": job.total,
-            "percent": job.percent,
-            "finished": job.finished,
-            "summary": job.report.get("summary", []) if job.finished else [],
-        }
-    )
+    return progress_answer(job, PHASES, summary=job.report.get("summary", []) if job.finished else [])
 
 
 @require_GET

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.core import exceptions
+from eban.core.admin_views import progress_answer
 
 from . import coverage, coverage_runs, maps
 from .models import CoverageRun
@@ -183,20 +184,7 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
 
 @require_GET
 def run_status(request, run_id: int):
-    run = _run_for(request, run_id)
-    return JsonResponse(
-        {
-            "id": run.pk,
-            "status": run.status,
-            "status_label": str(run.get_status_display()),
-            "phase": run.phase,
-            "phase_label": str(PHASES.get(run.phase, run.phase)),
-            "done": run.done,
-            "total": run.total,
-            "percent": run.percent,
-            "finished": run.finished,
-        }
-    )
+    return progress_answer(_run_for(request, run_id), PHASES)
 
 
 urlpatterns = [

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -23,12 +22,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.accounts.permissions import code_prefix, staff_scope
 from eban.catalogue.models import Matter
 from eban.core import exceptions
+from eban.core.admin_views import StaffPage
 
 from . import hours, maps, pairing, terminals, tokens
 from .enums import AlertKind, Hardware, Level
@@ -79,24 +77,12 @@ def status_of(terminal: Terminal, now: datetime.datetime) -> tuple[str, str]:
     return "ok", str(STATUSES["online"])
 
 
-class FleetAdminView(WagtailAdminTemplateMixin, TemplateView):
+class FleetAdminView(StaffPage):
     header_icon = "desktop"
+    parent_crumb = ("kiosks_fleet", gettext_lazy("Fleet"))
 
-    def dispatch(self, request, *args, **kwargs):
-        if not may_operate(request.user):
-            raise PermissionDenied
-        self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        """Fetch the object named in the URL (after the permission check)."""
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("kiosks_fleet"), "label": _("Fleet")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    def allowed(self, user) -> bool:
+        return may_operate(user)
 
 
 class FleetView(FleetAdminView):
