@@ -32,7 +32,9 @@ import numpy as np
 from . import geo
 
 DEFAULT_MINUTES = 15.0
-CHUNK_PAIRS = 2_000_000  # candidate pairs tested at once (≈ 100 MB of temporaries at most)
+CHUNK_PAIRS = (
+    2_000_000  # candidate pairs tested at once (estimated, not measured: ~100 MB of float64 temporaries)
+)
 # A settlement exactly at the radius counts as covered; this absorbs float rounding (a micrometre).
 TOLERANCE_M = 1e-6
 

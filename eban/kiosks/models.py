@@ -67,7 +67,7 @@ class Terminal(LocalizedNameMixin, models.Model):
     # rewrites these columns (500 times a second for a province), so none of them is indexed and
     # the table keeps room in each page (fillfactor, migration 0003): PostgreSQL then updates a
     # row in place without touching any index (a HOT update). The silent-terminal sweep reads
-    # the whole table once a minute instead, a few milliseconds for 30,000 terminals.
+    # the whole table once a minute instead (one sequential scan).
     last_seen_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     online = models.BooleanField(pgettext_lazy("terminal status", "online"), default=False)
     paper_level = models.PositiveSmallIntegerField(
