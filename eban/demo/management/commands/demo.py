@@ -103,7 +103,7 @@ class Command(BaseCommand):
         if pairing:
             self.stdout.write(
                 f"  终端应用（本屏幕配对为样例终端 {DEMO_TERMINAL}，链接 15 分钟内有效，过期后在后台"
-                f"“终端”中重新生成） / kiosk app, pairing this screen with sample terminal {DEMO_TERMINAL} "
+                f"“自助终端 › 终端总览”中重新生成） / kiosk app, pairing this screen with sample terminal {DEMO_TERMINAL} "
                 f"(the link expires in 15 minutes; make a new one in the back office, Kiosks → Fleet): "
                 f"{base}{pairing}"
             )
