@@ -16,7 +16,7 @@ from pathlib import Path
 from .common import RESULTS_FILE, ROOT, result
 
 HERE = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"__init__", "__main__", "common", "generate"}
+NOT_BENCHMARKS = {"__init__", "__main__", "ceilings", "common", "generate"}
 
 
 def available() -> list[str]:
@@ -68,22 +68,23 @@ def _cell(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.2f}"
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.2f}" if abs(value) >= 1 else f"{value:.3g}"
     return str(value)
 
 
 def table(rows: list[dict]) -> str:
+    """The rows as a table; a row measured beside a ceiling gets a second line with the ceiling,
+    what it measured, and the ratio (× the ceiling's cost, see bench/ceilings.py)."""
     header = ["benchmark", "value", "unit", "target", "ok"]
-    body = [
-        [
-            row["name"],
-            _cell(row["value"]),
-            row["unit"],
-            row["target"] or "",
-            {True: "yes", False: "NO", None: "—"}[row["ok"]],
-        ]
-        for row in rows
-    ]
+    body = []
+    for row in rows:
+        ok = {True: "yes", False: "NO", None: "—"}[row["ok"]]
+        body.append([row["name"], _cell(row["value"]), row["unit"], row["target"] or "", ok])
+        if "ceiling" in row:
+            times = "—" if row.get("ratio") is None else f"×{row['ratio']:.2f} the ceiling"
+            body.append(
+                [f"  └ ceiling: {row['ceiling_name']}", _cell(row["ceiling"]), row["unit"], times, ""]
+            )
     widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
     aligns = ["<", ">", "<", "<", "<"]
 

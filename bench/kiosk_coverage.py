@@ -9,15 +9,22 @@ county-level divisions, and bulk-inserts them. A second child process times the 
 `eban kiosk-coverage` runs it: eban.kiosks.coverage_runs.load (the ORM reading every active
 terminal and settlement into arrays) then coverage.compute with a 15-minute walk and 10 sites;
 the computation alone is timed again in the same process (best of 3) and reported too.
+
+Ceilings (bench/ceilings.py), in the same process: the same columns read through a raw cursor
+into arrays (beside the load), and numpy alone making as many distance tests as the run made
+(random pairs of the same arrays: gather, haversine, compare with the radius; counted by
+wrapping the run's haversine), after each of the 3 timed computations (beside the computation).
 """
 
 from __future__ import annotations
 
 import json
 
+from .ceilings import beside
 from .common import database_kinds, eban, environ, result, run_python, throwaway_database
 
 SEED = 20261126
+LOAD = "the same columns through a raw cursor into arrays"
 
 GENERATE = """
 import django, json, time
@@ -90,22 +97,50 @@ print(json.dumps({{"insert_s": time.perf_counter() - start, "terminals": Termina
 MEASURE = """
 import django, json, time
 django.setup()
+import numpy as np
+from django.db import connection
+from bench.ceilings import bare_pair_tests
 from eban.kiosks import coverage, coverage_runs
+from eban.kiosks.models import Settlement, Terminal
 start = time.perf_counter()
 data = coverage_runs.load(None)
 loaded = time.perf_counter()
 report = coverage.compute(data.settlements, data.terminals, minutes=15, sites=10, county_names=data.county_names)
 done = time.perf_counter()
-alone = []
-for _ in range(3):
-    t = time.perf_counter()
+
+# The ceiling of the load: the same columns through a raw cursor into arrays.
+def bare_load():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT latitude, longitude, population, key_village FROM {{Settlement._meta.db_table}}")
+        s = np.array(cursor.fetchall(), dtype=np.float64)
+        cursor.execute(f"SELECT latitude, longitude FROM {{Terminal._meta.db_table}} WHERE active")
+        t = np.array(cursor.fetchall(), dtype=np.float64)
+    return s, t
+t0 = time.perf_counter()
+s, t = bare_load()
+bare_load_s = time.perf_counter() - t0
+
+# The ceiling of the computation: as many distance tests as the run made, in numpy alone.
+pairs = [0]
+haversine = coverage.haversine_m
+def counted(lat1, lng1, lat2, lng2):
+    pairs[0] += len(lat1)
+    return haversine(lat1, lng1, lat2, lng2)
+alone, bare = [], []
+radius = coverage.radius_for(minutes=15)
+for i in range(3):
+    coverage.haversine_m = counted if i == 0 else haversine
+    t0 = time.perf_counter()
     coverage.compute(data.settlements, data.terminals, minutes=15, sites=10, county_names=data.county_names)
-    alone.append(time.perf_counter() - t)
-print(json.dumps({"load_s": loaded - start, "compute_s": done - loaded, "total_s": done - start,
+    alone.append(time.perf_counter() - t0)
+    bare.append(bare_pair_tests(data.settlements.lat, data.settlements.lng, data.terminals.lat,
+                                data.terminals.lng, pairs[0], radius, coverage.CHUNK_PAIRS))
+print(json.dumps({{"load_s": loaded - start, "compute_s": done - loaded, "total_s": done - start,
                   "compute_best_s": min(alone), "share": report.share, "sites": len(report.sites),
                   "settlements": report.settlements, "terminals": report.terminals,
                   "uncovered_key_villages": len(report.uncovered_key_villages),
-                  "with_sites": report.share_with_sites}))
+                  "with_sites": report.share_with_sites, "bare_load_s": bare_load_s, "bare_pairs_s": min(bare),
+                  "pairs": pairs[0]}}))
 """
 
 
@@ -121,15 +156,19 @@ def run(quick: bool = False) -> list[dict]:
                 run_python(GENERATE.format(seed=SEED, terminals=terminals, settlements=settlements), env,
                            timeout=1800).strip().splitlines()[-1]
             )  # fmt: skip
-            measured = json.loads(run_python(MEASURE, env, timeout=900).strip().splitlines()[-1])
+            measured = json.loads(run_python(MEASURE.format(), env, timeout=900).strip().splitlines()[-1])
         if (measured["terminals"], measured["settlements"]) != (terminals, settlements):
             raise RuntimeError(f"coverage benchmark read {measured}, expected {terminals} and {settlements}")
         total = measured["total_s"]
+        bare_load, bare_pairs = measured["bare_load_s"], measured["bare_pairs_s"]
+        tests = f"numpy alone: the run's {measured['pairs']:,} distance tests (gather, haversine, compare)"
         rows += [
-            result(f"kiosk coverage {size}: load + compute + 10 sites ({kind})", total, "s", "< 60", total < 60),
-            result(f"kiosk coverage {size}: loading from the database ({kind})", measured["load_s"], "s", "", None),
-            result(f"kiosk coverage {size}: computation alone, best of 3 ({kind})", measured["compute_best_s"],
-                   "s", "", None),
+            beside(result(f"kiosk coverage {size}: load + compute + 10 sites ({kind})", total, "s", "< 60",
+                          total < 60), bare_load + bare_pairs, f"{LOAD} + {tests}"),
+            beside(result(f"kiosk coverage {size}: loading from the database ({kind})", measured["load_s"], "s", "",
+                          None), bare_load, LOAD),
+            beside(result(f"kiosk coverage {size}: computation alone, best of 3 ({kind})", measured["compute_best_s"],
+                          "s", "", None), bare_pairs, f"{tests}, best of 3"),
             result(f"kiosk coverage {size}: share covered, 15-min walk ({kind})", round(100 * measured["share"], 2),
                    "%", "", None),
             result(f"kiosk coverage {size}: share with the 10 sites ({kind})",

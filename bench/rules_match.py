@@ -14,6 +14,10 @@ elsewhere, 10 % unknown; 3 % live abroad. The query and Python must find the sam
 Timed: the count and the id fetch through the compiled query (median of 3 each, after one
 warm-up), the Python pass (once: stream the rows, build each one's facts, evaluate), and how much
 of the Python pass is reading the rows alone. The load average is reported: the machine may be shared.
+
+Ceilings (bench/ceilings.py), in the same process: beside the compiled query, the simplest query of
+the same kind (the age condition alone on a raw cursor, count and ids, timed the same way); beside
+the Python pass, reading the same rows alone.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from __future__ import annotations
 import json
 import os
 
+from .ceilings import beside
 from .common import database_kinds, eban, environ, result, run_python, throwaway_database
 
 ON = "2025-06-15"
 TARGET_S = 5.0
+BARE = "the age condition alone (birth_date <= 60 years before) on a raw cursor"
 OTHER_DIVISIONS = [
     ("330102", "上城区", "Shangcheng District"),
     ("330106", "西湖区", "Xihu District"),
@@ -130,6 +136,8 @@ def measure(on: str) -> dict:
     import statistics
     import time
 
+    from django.db import connection
+
     from eban.accounts.models import Citizen
     from eban.rules import language
     from eban.rules.compile import to_q
@@ -154,6 +162,17 @@ def measure(on: str) -> dict:
 
     count_s, count = timed(lambda: query().count())
     ids_s, ids = timed(lambda: list(query().values_list("pk", flat=True)))
+    # The ceiling: the simplest query of the same kind, the age condition alone on a raw cursor.
+    born_by = day.replace(year=day.year - 60)
+    table = connection.ops.quote_name(Citizen._meta.db_table)
+
+    def bare(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [born_by])
+            return cursor.fetchall()
+
+    bare_count_s, _ = timed(lambda: bare(f"SELECT count(*) FROM {table} WHERE birth_date <= %s"))
+    bare_ids_s, _ = timed(lambda: bare(f"SELECT id FROM {table} WHERE birth_date <= %s"))
     sql = str(query().values("pk").query)
 
     start = time.perf_counter()
@@ -181,6 +200,8 @@ def measure(on: str) -> dict:
         "python_s": python_s,
         "read_s": read_s,
         "sql": sql,
+        "bare_count_s": bare_count_s,
+        "bare_ids_s": bare_ids_s,
     }
 
 
@@ -201,11 +222,16 @@ def run(quick: bool = False) -> list[dict]:
         ratio = m["python_s"] / compiled if compiled else None
         target = f"< {TARGET_S:g}" if kind == "postgres" else ""
         ok = compiled < TARGET_S if kind == "postgres" else None
+        bare = m["bare_count_s"] + m["bare_ids_s"]
         rows += [
-            result(f"{label}: compiled query, count + fetch ids ({kind})", compiled, "s", target, ok),
-            result(f"{label}: compiled query, count alone ({kind})", m["count_s"], "s", "", None),
-            result(f"{label}: compiled query, fetch the ids ({kind})", m["ids_s"], "s", "", None),
-            result(f"{label}: the same rule row by row in Python ({kind})", m["python_s"], "s", "", None),
+            beside(result(f"{label}: compiled query, count + fetch ids ({kind})", compiled, "s", target, ok), bare,
+                   f"{BARE} (count + ids)"),
+            beside(result(f"{label}: compiled query, count alone ({kind})", m["count_s"], "s", "", None),
+                   m["bare_count_s"], f"{BARE} (count)"),
+            beside(result(f"{label}: compiled query, fetch the ids ({kind})", m["ids_s"], "s", "", None),
+                   m["bare_ids_s"], f"{BARE} (ids)"),
+            beside(result(f"{label}: the same rule row by row in Python ({kind})", m["python_s"], "s", "", None),
+                   m["read_s"], "reading the same rows alone (values(), iterator), same process"),
             result(f"{label}: of which reading the rows alone ({kind})", m["read_s"], "s", "", None),
             result(f"{label}: Python time / compiled query time ({kind})", ratio, "×", "", None),
             result(f"{label}: qualifiers found, same ids both ways ({kind})", m["qualifiers"], "", "", None),
@@ -217,5 +243,5 @@ def run(quick: bool = False) -> list[dict]:
                 None,
             ),
             result(f"load average (1 min) before the rule was timed ({kind})", load, "", "", None),
-        ]
+        ]  # fmt: skip
     return rows

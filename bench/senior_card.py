@@ -10,6 +10,10 @@
    connections) while 4 `eban worker` processes issue the certificates; checks that no
    submission failed, that every case completed, and that there is exactly one certificate per
    case; prints the throughput (cases completed per second, submission to last certificate).
+
+Ceilings (bench/ceilings.py): after each card of (1), in the same process, WeasyPrint alone
+renders the HTML the card was printed from and pyHanko alone signs it with the same key; after
+(2), as many processes as there were workers make signed PDFs that way for a fixed time.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import time
 
+from .ceilings import beside
 from .common import (
     ROOT,
     database_kinds,
@@ -32,6 +37,8 @@ from .common import (
     run_python,
     throwaway_database,
 )
+
+BARE = "WeasyPrint alone on the same HTML + pyHanko alone signing it with the same key"
 
 SETUP = """
 import django
@@ -74,11 +81,19 @@ def timed(module, name, key):
     setattr(module, name, wrapper)
 timed(render, "{render_fn}", "render")
 timed(signing, "{sign_fn}", "sign")
+html_made = []
+render_html = render.render_html
+def keep_html(*args, **kwargs):
+    html_made.append(render_html(*args, **kwargs))
+    return html_made[-1]
+render.render_html = keep_html  # the ceiling renders the very HTML the card was printed from
 
 setup = MatterSetup.objects.select_related("matter").get(matter__code="330300-MZ-0001")
 people = list(Citizen.objects.filter(name="样例老人").order_by("pk")[:{n}])
 users = [accounts.account_for(p) for p in people]
-total, decide = [], []
+from bench.ceilings import bare_render, bare_sign
+signer = signing.signer_for(setup.matter.department)
+total, decide, bare = [], [], []
 for i, user in enumerate(users):
     spent_before = (len(spent["render"]), len(spent["sign"]))
     t0 = time.perf_counter()
@@ -88,10 +103,15 @@ for i, user in enumerate(users):
     t2 = time.perf_counter()
     application.refresh_from_db()
     assert application.status == "completed", application.status
+    t3 = time.perf_counter()
+    bare_sign(bare_render(html_made[-1]), signer)  # the ceiling, right after: WeasyPrint + pyHanko alone
+    t4 = time.perf_counter()
     if i:  # the first run loads fonts, keys and models
         decide.append(t1 - t0)
         total.append(t2 - t0)
-print(json.dumps({{"total": total, "decide": decide, "render": spent["render"][1:], "sign": spent["sign"][1:]}}))
+        bare.append(t4 - t3)
+print(json.dumps({{"total": total, "decide": decide, "render": spent["render"][1:], "sign": spent["sign"][1:],
+                  "bare": bare}}))
 """
 
 SUBMIT = """
@@ -121,6 +141,18 @@ for t in threads: t.join()
 print(json.dumps({{"start": start, "submitted": time.time(), "errors": errors}}))
 """
 
+BARE_RATE = """
+import django, json
+django.setup()
+from bench.ceilings import bare_pdf_rate
+from eban.certificates import render, signing
+from eban.certificates.models import Certificate
+certificate = Certificate.objects.exclude(status="issuing").select_related("issuer", "type").first()
+html = render.render_html(certificate)
+spec = signing.key_for(certificate.issuer)
+print(json.dumps({{"rate": bare_pdf_rate(html, spec.path, {processes}, {seconds})}}))
+"""
+
 COUNT = """
 import django, json
 django.setup()
@@ -148,10 +180,10 @@ def latency(kind: str, n: int) -> list[dict]:
     ms = {k: [v * 1000 for v in values] for k, values in out.items()}
     name = f"senior card ({kind})"
     return [
-        result(f"{name}: submit → decision → signed PDF ready, median", median(ms["total"]), "ms", "< 500",
-               median(ms["total"]) < 500),
-        result(f"{name}: submit → decision → signed PDF ready, p95", percentile(ms["total"], 95), "ms", "< 1000",
-               percentile(ms["total"], 95) < 1000),
+        beside(result(f"{name}: submit → decision → signed PDF ready, median", median(ms["total"]), "ms", "< 500",
+                      median(ms["total"]) < 500), median(ms["bare"]), BARE),
+        beside(result(f"{name}: submit → decision → signed PDF ready, p95", percentile(ms["total"], 95), "ms",
+                      "< 1000", percentile(ms["total"], 95) < 1000), percentile(ms["bare"], 95), BARE),
         result(f"{name}: submit + instant decision, median", median(ms["decide"]), "ms", "", None),
         result(f"{name}: PDF render, median", median(ms["render"]), "ms", "", None),
         result(f"{name}: PDF signature, median", median(ms["sign"]), "ms", "", None),
@@ -182,6 +214,11 @@ def concurrency(n: int, workers: int = 4) -> list[dict]:
                 proc.terminate()
             for proc in procs:
                 proc.wait(timeout=30)
+        # The ceiling, once the workers are gone: as many processes making signed PDFs bare.
+        seconds = 5 if n < 1000 else 20
+        rate = json.loads(
+            run_python(BARE_RATE.format(processes=workers, seconds=seconds), env).splitlines()[-1]
+        )
     elapsed = finished - submitted["start"]
     ok = not submitted["errors"] and counts["completed"] == n and counts["duplicates"] == 0
     return [
@@ -193,8 +230,9 @@ def concurrency(n: int, workers: int = 4) -> list[dict]:
                counts["duplicates"], "", "0", counts["duplicates"] == 0),
         result(f"senior card x{n} concurrent (postgres, {workers} workers): certificates", counts["certificates"],
                "", str(n), counts["certificates"] == n),
-        result(f"senior card x{n} concurrent (postgres, {workers} workers): throughput", n / elapsed, "cases/s",
-               "", ok),
+        beside(result(f"senior card x{n} concurrent (postgres, {workers} workers): throughput", n / elapsed,
+                      "cases/s", "", ok), rate["rate"],
+               f"PDFs/s of WeasyPrint + pyHanko alone in {workers} processes for {seconds} s, the same HTML and key"),
         result(f"senior card x{n} concurrent (postgres): submissions alone", n / (submitted["submitted"] -
                submitted["start"]), "cases/s", "", None),
         result("load average (1 min) at the end of the concurrent run", os.getloadavg()[0], "", "", None),
