@@ -115,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.names or names:
         sys.stderr.write(f"== bench {name}{' (quick)' if args.quick else ''}\n")
         sys.stderr.flush()
-        rows += run_one(name, args.quick)
-    merge(rows)
+        done = run_one(name, args.quick)
+        merge(done)  # after each benchmark: an interrupted run keeps the figures it made
+        rows += done
     sys.stdout.write(table(rows) + "\n")
     sys.stdout.write(f"\nwritten to {RESULTS_FILE.relative_to(ROOT)}\n")
     return 0 if all(row["ok"] is not False for row in rows) else 1

@@ -97,7 +97,20 @@ def test_weasyprint_and_pyhanko_alone_make_a_valid_signature(tmp_path):
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.sign import signers
 
-    signer = signers.SimpleSigner.load_pkcs12(str(tmp_path / "departments" / "330300-MZ.p12"), passphrase=None)
+    signer = signers.SimpleSigner.load_pkcs12(
+        str(tmp_path / "departments" / "330300-MZ.p12"), passphrase=None
+    )
     pdf = ceilings.bare_render("<html><body><p>老年人优待证</p></body></html>")
     signed = ceilings.bare_sign(pdf, signer)
     assert ceilings.bare_verify(signed, [load_cert_from_pemder(str(tmp_path / "ca.pem"))])
+
+
+def test_the_bare_xlsx_parse_visits_every_element(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in range(50):
+        workbook.active.append([f"事项{row}", row, "材料"])
+    workbook.save(tmp_path / "m.xlsx")
+    parsed = ceilings.bare_xlsx_parse(str(tmp_path / "m.xlsx"))
+    assert parsed["elements"] > 150 and parsed["seconds"] > 0 and parsed["peak_mb"] > 0
