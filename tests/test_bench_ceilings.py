@@ -114,3 +114,40 @@ def test_the_bare_xlsx_parse_visits_every_element(tmp_path):
     workbook.save(tmp_path / "m.xlsx")
     parsed = ceilings.bare_xlsx_parse(str(tmp_path / "m.xlsx"))
     assert parsed["elements"] > 150 and parsed["seconds"] > 0 and parsed["peak_mb"] > 0
+
+
+def test_the_heartbeats_ceiling_sends_the_static_file_at_the_same_rate(tmp_path):
+    import asyncio
+    import functools
+    import http.server
+    import threading
+
+    from bench.kiosk_heartbeats import STATIC_PATH, StaticLoad
+
+    (tmp_path / STATIC_PATH.lstrip("/")).parent.mkdir(parents=True)
+    (tmp_path / STATIC_PATH.lstrip("/")).write_text("body { color: #000 }")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        load = StaticLoad("127.0.0.1", server.server_address[1], ["unused"], rate=40, seconds=1)
+        asyncio.run(load.run())
+    finally:
+        server.shutdown()
+    assert load.sent == 40 and load.ok == 40 and load.errors == 0
+
+
+@pytest.mark.browser
+def test_the_kiosk_flows_ceiling_loads_a_static_page_in_chromium():
+    from bench.kiosk_flow import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    timings = ceilings.static_page_loads(CHROMIUM, CHROMIUM_ARGS, 3)
+    assert len(timings) == 3 and all(ms > 0 for ms in timings)
