@@ -149,20 +149,20 @@ def bare_verify(pdf: bytes, roots: list) -> bool:
     return validate_pdf_signature(signature, signer_validation_context=context).intact
 
 
-def bare_pdf_rate(html: str, signer_path: str, processes: int, seconds: float) -> float:
-    """Signed PDFs per second that `processes` processes make with bare WeasyPrint + pyHanko, each
-    for `seconds` (the ceiling of a throughput of certificates)."""
+def bare_pdf_rate(html: str, key: str, password: bytes | None, processes: int, seconds: float) -> float:
+    """Signed PDFs per second that `processes` processes make with bare WeasyPrint + pyHanko (the
+    PKCS#12 file `key`), each for `seconds`: the ceiling of a throughput of certificates."""
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        counts = pool.starmap(_pdfs_for, [(html, signer_path, seconds)] * processes)
+        counts = pool.starmap(_pdfs_for, [(html, key, password, seconds)] * processes)
     return sum(count / elapsed for count, elapsed in counts)
 
 
-def _pdfs_for(html: str, signer_path: str, seconds: float) -> tuple[int, float]:
+def _pdfs_for(html: str, key: str, password: bytes | None, seconds: float) -> tuple[int, float]:
     from pyhanko.sign import signers
 
-    signer = signers.SimpleSigner.load_pkcs12(signer_path, passphrase=None)
+    signer = signers.SimpleSigner.load_pkcs12(key, passphrase=password)
     bare_sign(bare_render(html), signer)  # warm-up: fonts, imports
     start = time.perf_counter()
     count = 0

@@ -152,7 +152,7 @@ from eban.certificates.models import Certificate
 certificate = Certificate.objects.exclude(status="issuing").select_related("issuer", "type").first()
 html = render.render_html(certificate)
 spec = signing.key_for(certificate.issuer)
-print(json.dumps({{"rate": bare_pdf_rate(html, spec.path, {processes}, {seconds})}}))
+print(json.dumps({{"rate": bare_pdf_rate(html, spec.path, spec.password(), {processes}, {seconds})}}))
 """
 
 COUNT = """

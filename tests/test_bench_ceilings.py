@@ -91,18 +91,18 @@ def test_the_heaviest_term_is_one_the_search_looks_up():
 
 
 def test_weasyprint_and_pyhanko_alone_make_a_valid_signature(tmp_path):
-    from eban.certificates import pki
-
-    pki.ensure_demo_pki(tmp_path, [("330300-MZ", "温州市民政局")])
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.sign import signers
 
-    signer = signers.SimpleSigner.load_pkcs12(
-        str(tmp_path / "departments" / "330300-MZ.p12"), passphrase=None
-    )
-    pdf = ceilings.bare_render("<html><body><p>老年人优待证</p></body></html>")
-    signed = ceilings.bare_sign(pdf, signer)
+    from eban.certificates import pki
+
+    pki.ensure_demo_pki(tmp_path, [("330300-MZ", "温州市民政局")])
+    key = str(tmp_path / "departments" / "330300-MZ.p12")
+    signer = signers.SimpleSigner.load_pkcs12(key, passphrase=pki.DEMO_PASSPHRASE)
+    html = "<html><body><p>老年人优待证</p></body></html>"
+    signed = ceilings.bare_sign(ceilings.bare_render(html), signer)
     assert ceilings.bare_verify(signed, [load_cert_from_pemder(str(tmp_path / "ca.pem"))])
+    assert ceilings.bare_pdf_rate(html, key, pki.DEMO_PASSPHRASE, processes=1, seconds=0.5) > 0
 
 
 def test_the_bare_xlsx_parse_visits_every_element(tmp_path):
