@@ -76,7 +76,7 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
         "error": "",
         "check": checked,
     }
-    answers, errors, error_code = {}, {}, 
+    answers, errors, error_code = {}, {}, ""
     if request.method == "POST":
         answers = forms.from_post(schema, request.POST)
         try:
