@@ -208,3 +208,40 @@ def test_the_case_page_on_a_phone_receipt_supplement_and_rating(
     page.locator(".rating-option").nth(4).click()
     page.get_by_test_id("rating").locator("button[type=submit]").click()
     page.get_by_text("5").first.wait_for()
+
+
+def test_the_kiosk_form_with_errors_has_the_same_summary_large(new_page, live_server, sample, axe_scan, screenshot):
+    """The kiosk's apply form (a paired screen, a signed-in citizen), GOV.UK's error pattern large."""
+    from django.test import Client
+
+    from eban.kiosks import pairing
+    from eban.kiosks.tests.app_factories import paired_terminal
+
+    matter = form_matter()
+    matter.channel_kiosk = True
+    matter.save()
+    villager = person(VILLAGER)
+    _terminal, link = paired_terminal()
+    client = Client()
+    client.get(link)
+    client.force_login(villager.user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session["eban_kiosk"] = True
+    session["eban_kiosk_sign_in_id"] = "browser-test"
+    session.save()
+    page = new_page(viewport={"width": 1280, "height": 1024})
+    page.context.add_cookies([
+        {"name": name, "value": client.cookies[name].value, "url": live_server.url}
+        for name in (settings.SESSION_COOKIE_NAME, pairing.COOKIE)
+    ])  # fmt: skip
+    page.goto(f"{live_server.url}/kiosk/matters/{matter.code}/apply/")
+    page.get_by_test_id("submit").click()
+    summary = page.get_by_test_id("error-summary")
+    summary.wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-error-summary')")
+    assert page.get_attribute("#f-purpose", "aria-invalid") == "true"
+    assert "f-purpose-error" in page.get_attribute("#f-purpose", "aria-describedby")
+    screenshot(page, "kiosk-form-errors-1280")
+    clean(axe_scan, page, "kiosk form with errors")
+    link = summary.locator("a[href='#f-purpose']").bounding_box()
+    assert link["height"] >= 60  # a touch target at the kiosk
