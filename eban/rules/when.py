@@ -76,7 +76,9 @@ def _thresholds(node, names: set[str]) -> dict[str, set[int]]:
     return found
 
 
-def candidate_days(rule: Any, today: datetime.date, births: dict[str, datetime.date | None]) -> list[datetime.date]:
+def candidate_days(
+    rule: Any, today: datetime.date, births: dict[str, datetime.date | None]
+) -> list[datetime.date]:
     """The days after `today` on which the rule's value may change: the birthdays at which an age
     it reads reaches one of its thresholds (sorted, without repeats)."""
     parsed = rule if isinstance(rule, lang.Rule) else lang.parse(rule)

@@ -167,4 +167,4 @@ def test_the_guide_has_the_check_slot_for_a_citizen_only(client, senior_card, ne
     english(client, neighbour.user)
     page = client.get(guide).content.decode()
     assert 'data-testid="check-slot"' in page
-    assert f'{reverse("applications:check", args=[SENIOR_CARD])}?part=panel' in page
+    assert f"{reverse('applications:check', args=[SENIOR_CARD])}?part=panel" in page

@@ -68,11 +68,15 @@ def tag(page: str, element_id: str) -> str:
 
 def test_the_web_form_shows_a_linked_error_summary_and_marks_each_field(client, form_matter, applicant):
     english(client, applicant.user)
-    response = client.post(reverse("applications:new", args=[form_matter.code]), {"purpose": "", "members": "0"})
+    response = client.post(
+        reverse("applications:new", args=[form_matter.code]), {"purpose": "", "members": "0"}
+    )
     page = response.content.decode()
     assert response.status_code == 400 and not Application.objects.exists()
     assert re.search(r"<title>\s*Error: Apply", page)
-    summary = page[page.index('data-testid="error-summary"') : page.index("</ul>", page.index("error-summary"))]
+    summary = page[
+        page.index('data-testid="error-summary"') : page.index("</ul>", page.index("error-summary"))
+    ]
     assert "There is a problem" in summary
     assert 'href="#f-purpose"' in summary and 'href="#f-members"' in summary
     assert page.index('data-testid="error-summary"') < page.index('id="apply-form"')
@@ -91,7 +95,7 @@ def test_a_field_without_an_error_is_not_marked(client, form_matter, applicant):
     page = client.post(
         reverse("applications:new", args=[form_matter.code]), {"purpose": "登记", "members": "0"}
     ).content.decode()
-    assert 'aria-invalid' not in tag(page, "f-purpose") and 'href="#f-purpose"' not in page
+    assert "aria-invalid" not in tag(page, "f-purpose") and 'href="#f-purpose"' not in page
     assert 'aria-describedby="f-purpose-help"' in tag(page, "f-purpose")
     assert 'href="#f-members"' in page
 
