@@ -1,6 +1,8 @@
-"""The applicant's pages: apply for a matter, my applications, one application with its
-timeline, the certificate download. Thin: the checks and writes are in apply.py and actions.py;
-every lookup by number goes through queries.for_applicant, so another person's case is a 404."""
+"""The applicant's pages: check if you can apply, apply for a matter, my applications, one
+application with its timeline, the certificate download (and its state while it is made).
+Thin: the checks and writes are in eligibility.py, apply.py and actions.py; what the case page
+says comes from progress.py; every lookup by number goes through queries.for_applicant, so
+another person's case is a 404."""
 
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ def _setup(code: str) -> MatterSetup:
     return setup
 
 
+@never_cache  # a person's own answer, loaded into a page cached for everyone
 @citizen_required
 def check(request: HttpRequest, code: str) -> HttpResponse:
     """Check if you can apply: why not, and from when (nothing is created). `?part=panel` gives
