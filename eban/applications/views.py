@@ -1,13 +1,16 @@
-"""The applicant's pages: apply for a matter, my applications, one application with its
-timeline, the certificate download. Thin: the checks and writes are in apply.py and actions.py;
-every lookup by number goes through queries.for_applicant, so another person's case is a 404."""
+"""The applicant's pages: check if you can apply, apply for a matter, my applications, one
+application with its timeline, the certificate download (and its state while it is made).
+Thin: the checks and writes are in eligibility.py, apply.py and actions.py; what the case page
+says comes from progress.py; every lookup by number goes through queries.for_applicant, so
+another person's case is a 404."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from eban.accounts.account_views import citizen_required
@@ -15,7 +18,8 @@ from eban.accounts.queries import enterprises_for, proxies_held
 from eban.catalogue.models import Matter
 from eban.core.exceptions import DomainError
 
-from . import apply, forms, materials, queries
+from . import apply, eligibility, error_summary, forms, materials, progress, queries
+from .deadlines import SUPPLEMENT_DAYS
 from .enums import Channel
 from .models import MatterSetup
 
@@ -44,6 +48,18 @@ def _setup(code: str) -> MatterSetup:
     return setup
 
 
+@never_cache  # a person's own answer, loaded into a page cached for everyone
+@citizen_required
+def check(request: HttpRequest, code: str) -> HttpResponse:
+    """Check if you can apply: why not, and from when (nothing is created). `?part=panel` gives
+    the panel alone, which the guide page (cached for every visitor) loads for a citizen."""
+    setup = _setup(code)
+    context = {"matter": setup.matter, "check": eligibility.check(setup, request.citizen)}
+    if request.GET.get("part") == "panel":
+        return render(request, "applications/_check_panel.html", {**context, "on_guide": True})
+    return render(request, "applications/check.html", context)
+
+
 @citizen_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, code: str) -> HttpResponse:
@@ -51,6 +67,9 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
     matter: Matter = setup.matter
     schema = setup.form_schema or {}
     person = request.citizen
+    checked = eligibility.check(setup, person) if request.method == "GET" else None
+    if checked is not None and not checked.passed and request.GET.get("anyway") != "1":
+        return render(request, "applications/check.html", {"matter": matter, "check": checked})
     context = {
         "matter": matter,
         "setup": setup,
@@ -58,8 +77,9 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
         "principals": [g for g in proxies_held(person) if g.in_force() and g.covers(matter.pk)],
         "enterprises": list(enterprises_for(person)),
         "error": "",
+        "check": checked,
     }
-    answers, errors = {}, {}
+    answers, errors, error_code = {}, {}, ""
     if request.method == "POST":
         answers = forms.from_post(schema, request.POST)
         try:
@@ -77,10 +97,13 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
             errors = exc.errors
             context["error"] = exc.message
         except DomainError as exc:
-            context["error"] = exc.message
+            context["error"], error_code = exc.message, exc.code
         else:
             return redirect("applications:detail", number=application.number)
     context["fields"] = forms.fields(schema, answers, errors)
+    context["summary"] = error_summary.for_application_form(
+        context["error"], error_code, context["fields"], context["materials"], request.FILES
+    )
     status = 400 if context["error"] else 200
     return render(request, "applications/new.html", context, status=status)
 
@@ -89,19 +112,30 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     application = get_object_or_404(queries.for_applicant(request.citizen), number=number)
     decision = getattr(application, "decision", None)
+    supplement = application.supplements.filter(answered_at__isnull=True).order_by("-requested_at").first()
     context = {
         "application": application,
         "conditions": explained_conditions(decision),
         "events": queries.timeline(application),
-        "decision": getattr(application, "decision", None),
+        "decision": decision,
         "certificate": queries.certificate_of(application),
-        "supplement": application.supplements.filter(answered_at__isnull=True)
-        .order_by("-requested_at")
-        .first(),
+        "certificate_state": progress.certificate_state(application),
+        "next_step": progress.next_step(application, supplement),
+        "supplement": supplement,
+        "supplement_due": progress.supplement_due(supplement) if supplement else None,
+        "supplement_days": SUPPLEMENT_DAYS,
         "rating": getattr(application, "rating", None),
         "section": "applications",
     }
     return render(request, "applications/detail.html", context)
+
+
+@never_cache
+@citizen_required
+def certificate_status(request: HttpRequest, number: str) -> JsonResponse:
+    """What the case page polls while the certificate is being made: {"state": none|waiting|ready}."""
+    application = get_object_or_404(queries.for_applicant(request.citizen), number=number)
+    return JsonResponse({"state": progress.certificate_state(application)})
 
 
 @citizen_required
