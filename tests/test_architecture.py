@@ -102,3 +102,24 @@ def test_app_imports_only_what_the_architecture_allows(app):
 def test_every_app_is_in_the_architecture():
     apps = {p.name for p in EBAN.iterdir() if (p / "apps.py").exists()}
     assert apps <= set(ALLOWED), f"add {apps - set(ALLOWED)} to docs/architecture.md and this test"
+
+
+def _relative_imports(path: Path) -> set[str]:
+    """The modules of its own package that `path` imports (`from .x import …`, `from . import x`)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_working_day_calendar_is_pure():
+    """eban/workdays/calendar.py does the arithmetic on a calendar given to it: it reads nothing
+    (no models, no queries), so queries → calendar is one way and the models may import it."""
+    path = EBAN / "workdays" / "calendar.py"
+    assert not _relative_imports(path), "calendar.py must not import its own app's modules"
+    assert imported_apps(path) <= {"core"}
+    assert not (EBAN / "workdays" / "rules.py").exists(), "the calendar lives in workdays/calendar.py"

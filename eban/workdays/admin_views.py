@@ -15,7 +15,7 @@ from wagtail.snippets.views import snippets as snippet_views
 
 from . import actions, queries
 from .forms import CalendarUploadForm
-from .rules import CalendarFileRejected
+from .holiday_file import CalendarFileRejected
 
 UPLOAD_PERMISSIONS = ("workdays.add_specialday", "workdays.delete_specialday", "workdays.add_calendaryear")
 
