@@ -10,11 +10,9 @@ refused (409) instead of overwriting what a colleague did meanwhile.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,7 +55,7 @@ class CaseAdminView(StaffPage):
     header_icon = "tasks"
 
     def allowed(self, user) -> bool:
-        return queries.may_view_cases(user)
+        return permissions.can_view_cases(user)
 
 
 def _int(value) -> int | None:
@@ -162,15 +160,10 @@ class CaseView(CaseAdminView):
         except exceptions.NotFound:
             raise Http404 from None
 
+    parent_crumb = ("applications_queue", gettext_lazy("Case queue"))
+
     def get_page_title(self):
         return _("Case %(number)s") % {"number": self.application.number}
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("applications_queue"), "label": _("Case queue")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, form_values=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -315,25 +308,30 @@ def _stored_check(decision):
     }
 
 
-def download_material(request, number: str, pk: int):
+class MaterialDownloadView(CaseAdminView):
     """A material's file, for an official whose scope holds the case; each download is audited."""
-    if not queries.may_view_cases(request.user):
-        raise PermissionDenied
-    try:
-        application = queries.case_for_staff(request.user, number)
-    except exceptions.NotFound:
-        raise Http404 from None
-    material = Material.objects.filter(application=application, pk=pk).exclude(file="").first()
-    if material is None:
-        raise Http404
-    audit.record(request.user, "applications.material.download", application, data={"material": material.pk})
-    extension = material.file.name.rsplit(".", 1)[-1] if "." in material.file.name else "bin"
-    return FileResponse(
-        material.file.open("rb"),
-        as_attachment=True,
-        filename=f"{application.number}-{material.pk}.{extension}",
-        content_type=material.content_type or "application/octet-stream",
-    )
+
+    def load(self, number, pk, **kwargs):
+        try:
+            self.application = queries.case_for_staff(self.request.user, number)
+        except exceptions.NotFound:
+            raise Http404 from None
+        self.material = Material.objects.filter(application=self.application, pk=pk).exclude(file="").first()
+        if self.material is None:
+            raise Http404
+
+    def get(self, request, *args, **kwargs):
+        application, material = self.application, self.material
+        audit.record(
+            request.user, "applications.material.download", application, data={"material": material.pk}
+        )
+        extension = material.file.name.rsplit(".", 1)[-1] if "." in material.file.name else "bin"
+        return FileResponse(
+            material.file.open("rb"),
+            as_attachment=True,
+            filename=f"{application.number}-{material.pk}.{extension}",
+            content_type=material.content_type or "application/octet-stream",
+        )
 
 
 class RatingsView(CaseAdminView):
@@ -360,15 +358,10 @@ class RatingView(CaseAdminView):
         except exceptions.NotFound:
             raise Http404 from None
 
+    parent_crumb = ("applications_ratings", gettext_lazy("Low ratings to follow up"))
+
     def get_page_title(self):
         return _("Rating of case %(number)s") % {"number": self.rating.application.number}
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("applications_ratings"), "label": _("Low ratings to follow up")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

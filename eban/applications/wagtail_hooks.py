@@ -7,22 +7,19 @@ from __future__ import annotations
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views, log_actions, queries, window_views
+from eban.core.admin_views import StaffMenuItem
+
+from . import admin_views, log_actions, permissions, window_views
 from .models import MatterSetup
-
-
-class CaseMenuItem(MenuItem):
-    def is_shown(self, request):
-        return queries.may_view_cases(request.user)
 
 
 class CaseSubmenuItem(SubmenuMenuItem):
     def is_shown(self, request):
-        return queries.may_view_cases(request.user)
+        return permissions.can_view_cases(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -32,7 +29,7 @@ def register_applications_urls():
         path("applications/case/<str:number>/", admin_views.CaseView.as_view(), name="applications_case"),
         path(
             "applications/case/<str:number>/materials/<int:pk>/",
-            admin_views.download_material,
+            admin_views.MaterialDownloadView.as_view(),
             name="applications_material",
         ),
         path("applications/window/", window_views.WindowView.as_view(), name="applications_window"),
@@ -45,22 +42,29 @@ def register_applications_urls():
 def register_applications_menu():
     menu = Menu(
         items=[
-            CaseMenuItem(
-                _("Case queue"), reverse("applications_queue"), name="case-queue", icon_name="tasks", order=1
+            StaffMenuItem(
+                _("Case queue"),
+                reverse("applications_queue"),
+                name="case-queue",
+                icon_name="tasks",
+                order=1,
+                allowed=permissions.can_view_cases,
             ),
-            CaseMenuItem(
+            StaffMenuItem(
                 _("Apply at the window"),
                 reverse("applications_window"),
                 name="apply-at-window",
                 icon_name="form",
                 order=3,
+                allowed=permissions.can_apply_at_window,
             ),
-            CaseMenuItem(
+            StaffMenuItem(
                 _("Low ratings to follow up"),
                 reverse("applications_ratings"),
                 name="low-ratings",
                 icon_name="warning",
                 order=2,
+                allowed=permissions.can_view_cases,
             ),
         ]
     )

@@ -4,20 +4,18 @@ through `actions` (so it is audited), and the CSV upload."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views import snippets as snippet_views
 
-from . import actions, queries
+from eban.core.admin_views import StaffPage
+
+from . import actions, permissions, queries
 from .forms import CalendarUploadForm
 from .holiday_file import CalendarFileRejected
-
-UPLOAD_PERMISSIONS = ("workdays.add_specialday", "workdays.delete_specialday", "workdays.add_calendaryear")
 
 
 class MissingYearPanel(Component):
@@ -87,22 +85,14 @@ class CalendarYearIndexView(snippet_views.IndexView):
 # --- CSV upload -----------------------------------------------------------------------------
 
 
-class CalendarUploadView(WagtailAdminTemplateMixin, FormView):
+class CalendarUploadView(StaffPage, FormView):
     form_class = CalendarUploadForm
     template_name = "workdays/admin/upload.html"
     page_title = _("Load holidays from a CSV file")
     header_icon = "date"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perms(UPLOAD_PERMISSIONS):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.page_title},
-        ]
+    def allowed(self, user) -> bool:
+        return permissions.can_load_calendar_file(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
