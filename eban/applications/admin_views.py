@@ -13,15 +13,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.components import Component
 
 from eban.catalogue.models import Matter
 from eban.core import audit, exceptions
 from eban.core.admin_views import StaffPage
 from eban.core.masking import mask_id_number, mask_phone
 
-from . import actions, deadlines, forms, permissions, queries
+from . import actions, dashboard, deadlines, forms, permissions, queries
 from .enums import Status
 from .models import Material, MatterSetup
 
@@ -382,3 +384,28 @@ class RatingView(CaseAdminView):
             )
         messages.success(request, _("Your reply was sent to the applicant."))
         return redirect("applications_rating", pk=self.rating.pk)
+
+
+class ReviewerQueuePanel(Component):
+    """Home page panel: the official's pressing cases (overdue, due soon) with their working-day
+    deadlines and links, and how many wait for a supplement (eban.applications.dashboard)."""
+
+    template_name = "applications/admin/dashboard_panel.html"
+    order = 10  # first: before Wagtail's own panels
+
+    def __init__(self, board: dashboard.ReviewerDashboard) -> None:
+        self.board = board
+
+    def get_context_data(self, parent_context=None):
+        board = self.board
+        return {
+            "board": board,
+            "overdue": [_row(item) for item in board.overdue],
+            "due_soon": [_row(item) for item in board.due_soon],
+            "queue_url": reverse("applications_queue"),
+        }
+
+
+def reviewer_queue_panel(user) -> ReviewerQueuePanel | None:
+    board = dashboard.reviewer_dashboard(user)
+    return ReviewerQueuePanel(board) if board is not None else None

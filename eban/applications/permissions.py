@@ -67,3 +67,14 @@ def can_view_cases(user: Any) -> bool:
 def can_apply_at_window(user: Any) -> bool:
     """May `user` enter an application at the window (for one of their department's matters)?"""
     return is_case_staff(user)
+
+
+def edits_site_pages(user: Any) -> bool:
+    """Does `user` edit the public sites' content (so the home page's page, image and document
+    counts concern them)? Site editors and superusers; a reviewer who belongs to Wagtail's
+    Moderators group for the catalogue's review does not."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or staff_permissions.has_role(user, StaffRole.SITE_EDITOR))
+    )

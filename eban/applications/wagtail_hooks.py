@@ -71,6 +71,29 @@ def register_applications_menu():
     return CaseSubmenuItem(_("Applications"), menu, name="applications", icon_name="tasks", order=150)
 
 
+@hooks.register("construct_homepage_panels")
+def add_reviewer_queue_panel(request, panels):
+    panel = admin_views.reviewer_queue_panel(request.user)
+    if panel is not None:
+        panels.append(panel)
+
+
+# Wagtail's home-page counts of pages, images and documents (their summary items' templates).
+SITE_SUMMARY_TEMPLATES = {
+    "wagtailadmin/home/site_summary_pages.html",
+    "wagtailimages/homepage/site_summary_images.html",
+    "wagtaildocs/homepage/site_summary_documents.html",
+}
+
+
+@hooks.register("construct_homepage_summary_items", order=100)
+def hide_site_counts_from_those_who_do_not_edit_pages(request, items):
+    if not permissions.edits_site_pages(request.user):
+        items[:] = [
+            item for item in items if getattr(item, "template_name", "") not in SITE_SUMMARY_TEMPLATES
+        ]
+
+
 @hooks.register("register_log_actions")
 def register_applications_log_actions(actions_registry):
     log_actions.register(actions_registry)
