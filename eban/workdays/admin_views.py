@@ -24,16 +24,19 @@ class MissingYearPanel(Component):
     template_name = "workdays/admin/missing_year_panel.html"
     order = 50
 
-    def __init__(self, year: int) -> None:
-        self.year = year
+    def __init__(self, year: int, *, can_load: bool = True) -> None:
+        self.year, self.can_load = year, can_load
 
     def get_context_data(self, parent_context=None):
-        return {"year": self.year, "upload_url": reverse("workdays_upload")}
+        return {"year": self.year, "upload_url": reverse("workdays_upload") if self.can_load else ""}
 
 
-def missing_year_panel(today=None) -> MissingYearPanel | None:
+def missing_year_panel(today=None, *, user=None) -> MissingYearPanel | None:
+    """The warning, with the upload button for those who may load the file."""
     year = queries.missing_next_year(today)
-    return MissingYearPanel(year) if year else None
+    if not year:
+        return None
+    return MissingYearPanel(year, can_load=user is None or permissions.can_load_calendar_file(user))
 
 
 # --- Snippet views: writes through actions ------------------------------------------------

@@ -71,7 +71,7 @@ def register_upload_url():
 
 @hooks.register("construct_homepage_panels")
 def add_missing_year_panel(request, panels):
-    panel = admin_views.missing_year_panel()
+    panel = admin_views.missing_year_panel(user=request.user)
     if panel is not None:
         panels.append(panel)
 
