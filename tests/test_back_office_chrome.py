@@ -132,7 +132,8 @@ PENDING_EBAN_MSGIDS = {
     "overdue",
     "due soon",
     "open in all",
-    "Waiting for a supplement",
+    "Waiting for",  # a supplement
+    "supplement",
     "case",
     "cases",
     "Nothing overdue or due soon",
