@@ -86,6 +86,12 @@ def test_the_sign_in_page_carries_ebans_name(client):
     assert "eban/admin/logo.svg" in html and "- eban e办" in html
 
 
+def test_the_sign_in_form_reads_in_chinese(client):
+    html = client.get("/admin/login/").content.decode()
+    labels = re.findall(r"<label[^>]*>\s*([^<]+?)\s*<", html)
+    assert "密码" in labels and "Password" not in labels
+
+
 SKIPPED = ("script", "style", "template", "svg", "noscript", "option", "code", "pre", "kbd")
 
 

@@ -74,6 +74,11 @@ def test_a_reviewer_finds_their_queue_on_the_home_page(
 ):
     reviewer, cases, due = reviewer_with_cases
     page = new_page(viewport=viewport)
+    target = os.environ.get("EBAN_SCREENSHOT_DIR")
+    page.goto(f"{live_server.url}/admin/login/")
+    assert page.get_by_role("img", name="eban e办").is_visible()  # eban's mark, not Wagtail's bird
+    if target:
+        page.screenshot(path=f"{target}/login-{viewport['width']}.png", full_page=True)
     sign_in_to_back_office(page, live_server.url, reviewer, "a-long-test-password")
     panel = page.locator("#reviewer-queue-cases")
     assert panel.is_visible()
@@ -82,7 +87,6 @@ def test_a_reviewer_finds_their_queue_on_the_home_page(
         row = panel.locator(f"tr:has(a[href$='/{cases[name].number}/'])")
         assert row.is_visible() and due[name].isoformat() in row.inner_text()
     assert panel.locator(f"a[href$='/{cases['later'].number}/']").count() == 0
-    target = os.environ.get("EBAN_SCREENSHOT_DIR")
     if target:
         page.screenshot(path=f"{target}/reviewer-home-{viewport['width']}.png", full_page=True)
     assert axe_scan(page) == []
