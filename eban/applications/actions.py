@@ -40,7 +40,8 @@ from eban.catalogue.models import Matter
 from eban.core import audit
 from eban.core.exceptions import Conflict, DomainError, PermissionDenied
 from eban.government.models import Division
-from eban.workdays.rules import CalendarYearMissing, working_days_between
+from eban.workdays.calendar import CalendarYearMissing
+from eban.workdays.queries import working_days_between
 
 from . import deadlines, forms, materials, permissions
 from .enums import FINAL, Channel, MaterialSource, Outcome, Status

@@ -10,20 +10,20 @@ refused (409) instead of overwriting what a colleague did meanwhile.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.components import Component
 
 from eban.catalogue.models import Matter
 from eban.core import audit, exceptions
 from eban.core.admin_views import StaffPage
 from eban.core.masking import mask_id_number, mask_phone
 
-from . import actions, deadlines, forms, permissions, queries
+from . import actions, dashboard, deadlines, forms, permissions, queries
 from .enums import Status
 from .models import Material, MatterSetup
 
@@ -57,7 +57,7 @@ class CaseAdminView(StaffPage):
     header_icon = "tasks"
 
     def allowed(self, user) -> bool:
-        return queries.may_view_cases(user)
+        return permissions.can_view_cases(user)
 
 
 def _int(value) -> int | None:
@@ -162,15 +162,10 @@ class CaseView(CaseAdminView):
         except exceptions.NotFound:
             raise Http404 from None
 
+    parent_crumb = ("applications_queue", gettext_lazy("Case queue"))
+
     def get_page_title(self):
         return _("Case %(number)s") % {"number": self.application.number}
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("applications_queue"), "label": _("Case queue")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, form_values=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -315,25 +310,30 @@ def _stored_check(decision):
     }
 
 
-def download_material(request, number: str, pk: int):
+class MaterialDownloadView(CaseAdminView):
     """A material's file, for an official whose scope holds the case; each download is audited."""
-    if not queries.may_view_cases(request.user):
-        raise PermissionDenied
-    try:
-        application = queries.case_for_staff(request.user, number)
-    except exceptions.NotFound:
-        raise Http404 from None
-    material = Material.objects.filter(application=application, pk=pk).exclude(file="").first()
-    if material is None:
-        raise Http404
-    audit.record(request.user, "applications.material.download", application, data={"material": material.pk})
-    extension = material.file.name.rsplit(".", 1)[-1] if "." in material.file.name else "bin"
-    return FileResponse(
-        material.file.open("rb"),
-        as_attachment=True,
-        filename=f"{application.number}-{material.pk}.{extension}",
-        content_type=material.content_type or "application/octet-stream",
-    )
+
+    def load(self, number, pk, **kwargs):
+        try:
+            self.application = queries.case_for_staff(self.request.user, number)
+        except exceptions.NotFound:
+            raise Http404 from None
+        self.material = Material.objects.filter(application=self.application, pk=pk).exclude(file="").first()
+        if self.material is None:
+            raise Http404
+
+    def get(self, request, *args, **kwargs):
+        application, material = self.application, self.material
+        audit.record(
+            request.user, "applications.material.download", application, data={"material": material.pk}
+        )
+        extension = material.file.name.rsplit(".", 1)[-1] if "." in material.file.name else "bin"
+        return FileResponse(
+            material.file.open("rb"),
+            as_attachment=True,
+            filename=f"{application.number}-{material.pk}.{extension}",
+            content_type=material.content_type or "application/octet-stream",
+        )
 
 
 class RatingsView(CaseAdminView):
@@ -360,15 +360,10 @@ class RatingView(CaseAdminView):
         except exceptions.NotFound:
             raise Http404 from None
 
+    parent_crumb = ("applications_ratings", gettext_lazy("Low ratings to follow up"))
+
     def get_page_title(self):
         return _("Rating of case %(number)s") % {"number": self.rating.application.number}
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("applications_ratings"), "label": _("Low ratings to follow up")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -389,3 +384,28 @@ class RatingView(CaseAdminView):
             )
         messages.success(request, _("Your reply was sent to the applicant."))
         return redirect("applications_rating", pk=self.rating.pk)
+
+
+class ReviewerQueuePanel(Component):
+    """Home page panel: the official's pressing cases (overdue, due soon) with their working-day
+    deadlines and links, and how many wait for a supplement (eban.applications.dashboard)."""
+
+    template_name = "applications/admin/dashboard_panel.html"
+    order = 10  # first: before Wagtail's own panels
+
+    def __init__(self, board: dashboard.ReviewerDashboard) -> None:
+        self.board = board
+
+    def get_context_data(self, parent_context=None):
+        board = self.board
+        return {
+            "board": board,
+            "overdue": [_row(item) for item in board.overdue],
+            "due_soon": [_row(item) for item in board.due_soon],
+            "queue_url": reverse("applications_queue"),
+        }
+
+
+def reviewer_queue_panel(user) -> ReviewerQueuePanel | None:
+    board = dashboard.reviewer_dashboard(user)
+    return ReviewerQueuePanel(board) if board is not None else None

@@ -1,5 +1,5 @@
 """Deadlines of a case in working days, with no I/O of its own (the calendar is passed in, or read
-through eban.workdays.rules when not).
+through eban.workdays.queries when not).
 
 The clock starts on the day a case is accepted (受理). Like every count of working days in eban,
 the start day itself is not counted: a matter with a promised time limit of 5 working days accepted
@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from eban.workdays import rules as workdays
+from eban.workdays import calendar as workdays
 from eban.workdays.queries import current_calendar
 
 # A case must be accepted or declined within this many working days of its submission.

@@ -49,3 +49,32 @@ def recheck(acting: Acting, application: Application) -> Acting:
         enterprise=application.enterprise,
         matter_id=application.matter_id,
     )
+
+
+# --- The back office's pages (eban/applications/admin_views.py, window_views.py) -------------
+
+
+def can_view_cases(user: Any) -> bool:
+    """May `user` open the case queue, a case in their scope and the low ratings? Case handlers,
+    and platform administrators (who read every case but decide none)."""
+    return is_case_staff(user) or bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and staff_permissions.has_role(user, StaffRole.PLATFORM_ADMIN)
+    )
+
+
+def can_apply_at_window(user: Any) -> bool:
+    """May `user` enter an application at the window (for one of their department's matters)?"""
+    return is_case_staff(user)
+
+
+def edits_site_pages(user: Any) -> bool:
+    """Does `user` edit the public sites' content (so the home page's page, image and document
+    counts concern them)? Site editors and superusers; a reviewer who belongs to Wagtail's
+    Moderators group for the catalogue's review does not."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or staff_permissions.has_role(user, StaffRole.SITE_EDITOR))
+    )

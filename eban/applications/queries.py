@@ -22,7 +22,7 @@ from eban.accounts.enums import StaffRole
 from eban.accounts.models import Citizen
 from eban.accounts.permissions import has_role, visible_to
 from eban.core.exceptions import NotFound
-from eban.workdays import rules as workdays
+from eban.workdays import calendar as workdays
 from eban.workdays.queries import current_calendar
 
 from . import deadlines, permissions

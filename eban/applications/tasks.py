@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from eban.core import audit
-from eban.workdays import rules as workdays
+from eban.workdays import calendar as workdays
 
 from . import actions, deadlines
 from .enums import CLOCK_RUNS, Status

@@ -4,15 +4,12 @@ citizen's name and ID number (checked against the card in person), the form and 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.accounts import permissions as staff_permissions
+from eban.core.admin_views import StaffPage
 from eban.core.exceptions import DomainError
 
 from . import forms, materials, permissions, window
@@ -32,25 +29,20 @@ def _setups(user):
     )
 
 
-class WindowView(WagtailAdminTemplateMixin, TemplateView):
+class WindowView(StaffPage):
     template_name = "applications/admin/window.html"
     page_title = gettext_lazy("Apply at the window")
     header_icon = "form"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.is_case_staff(request.user):
-            raise PermissionDenied
+    def allowed(self, user) -> bool:
+        return permissions.can_apply_at_window(user)
+
+    def load(self, **kwargs) -> None:
+        request = self.request
         self.setups = _setups(request.user)
         self.setup = self.setups.filter(
             matter__code=request.GET.get("matter") or request.POST.get("matter")
         ).first()
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_context_data(self, answers=None, errors=None, error="", **kwargs):
         context = super().get_context_data(**kwargs)

@@ -35,7 +35,7 @@ from eban.applications.models import Application
 from eban.applications.views import explained_conditions
 from eban.catalogue.enums import Category
 from eban.core.exceptions import DomainError
-from eban.workdays import rules as workdays
+from eban.workdays import calendar as workdays
 
 from . import app_queries, pairing, usage
 from .enums import TransactionKind

@@ -1,7 +1,8 @@
 """Notifications in the back office: the message templates (a saved edit is a new version; the
 fields are checked against what the message supplies) and the messages sent, with their status
-(addresses masked). Permissions: notifications.view/add/change_template, view/change_message
-(the platform administrator's role, eban/accounts/roles.py)."""
+(addresses masked). Each page is a StaffPage gated by eban/notifications/permissions.py
+(notifications.view/add/change_template, view/change_message: the platform administrator's role,
+eban/accounts/roles.py)."""
 
 from __future__ import annotations
 
@@ -11,57 +12,21 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from django.views.generic import FormView
 
+from eban.core.admin_views import StaffPage
 from eban.core.exceptions import DomainError
 
-from . import actions, kinds, rendering
+from . import actions, kinds, permissions, rendering
 from .addresses import mask_address
 from .models import WITH_SUBJECT, Channel, Language, Message, Status, Template
 
 PER_PAGE = 50
 
 
-def can_view_templates(user) -> bool:
-    return bool(user.is_active and user.has_perm("notifications.view_template"))
-
-
-def can_view_messages(user) -> bool:
-    return bool(user.is_active and user.has_perm("notifications.view_message"))
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, test, **kwargs):
-        self.test = test
-        super().__init__(*args, **kwargs)
-
-    def is_shown(self, request):
-        return bool(self.test(request.user))
-
-
-class NotificationsView(WagtailAdminTemplateMixin, TemplateView):
+class NotificationsView(StaffPage):
     header_icon = "mail"
-    allowed = staticmethod(lambda user: False)
-    parent: tuple[str, str] | None = None  # (url name, label) of the list above this page
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.allowed(request.user):
-            raise PermissionDenied
-        self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        """Fetch the object named in the URL (after the permission check)."""
-
-    def get_breadcrumbs_items(self):
-        items = [{"url": reverse("wagtailadmin_home"), "label": _("Home")}]
-        if self.parent:
-            items.append({"url": reverse(self.parent[0]), "label": self.parent[1]})
-        return [*items, {"url": "", "label": self.get_page_title()}]
 
 
 # --- templates ----------------------------------------------------------------------------------
@@ -70,7 +35,9 @@ class NotificationsView(WagtailAdminTemplateMixin, TemplateView):
 class TemplateIndexView(NotificationsView):
     template_name = "notifications/admin/templates.html"
     page_title = _("Message templates")
-    allowed = staticmethod(can_view_templates)
+
+    def allowed(self, user) -> bool:
+        return permissions.can_view_templates(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,7 +58,7 @@ class TemplateIndexView(NotificationsView):
                 {"code": code, "label": kinds.label_of(code), "rows": rows}
                 for code, rows in sorted(groups.items())
             ],
-            can_add=self.request.user.has_perm("notifications.add_template"),
+            can_add=permissions.can_add_template(self.request.user),
         )
         return context
 
@@ -149,23 +116,14 @@ class TemplateNewForm(TemplateTextForm):
         return data
 
 
-class TemplateCreateView(WagtailAdminTemplateMixin, FormView):
+class TemplateCreateView(NotificationsView, FormView):
     template_name = "notifications/admin/template_new.html"
     page_title = _("New message template")
-    header_icon = "mail"
     form_class = TemplateNewForm
+    parent_crumb = ("notifications_templates", _("Message templates"))
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("notifications.add_template"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("notifications_templates"), "label": _("Message templates")},
-            {"url": "", "label": self.page_title},
-        ]
+    def allowed(self, user) -> bool:
+        return permissions.can_add_template(user)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -190,17 +148,16 @@ class TemplateDetailView(NotificationsView):
     the form that saves a changed text as the next version."""
 
     template_name = "notifications/admin/template.html"
-    allowed = staticmethod(can_view_templates)
-    parent = ("notifications_templates", _("Message templates"))
+    parent_crumb = ("notifications_templates", _("Message templates"))
+
+    def allowed(self, user) -> bool:
+        return permissions.can_view_templates(user)
 
     def load(self, pk, **kwargs):
         self.template = get_object_or_404(Template, pk=pk)
 
     def get_page_title(self):
         return f"{kinds.label_of(self.template.code)} · {self.template.get_channel_display()} · v{self.template.version}"
-
-    def can_change(self) -> bool:
-        return self.request.user.has_perm("notifications.change_template")
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -225,7 +182,7 @@ class TemplateDetailView(NotificationsView):
         context.update(
             template=template,
             form=form,
-            can_change=self.can_change(),
+            can_change=permissions.can_change_template(self.request.user),
             fields=[(name, kinds.field_label(name)) for name in sorted(template.fields())],
             preview=preview,
             preview_error=preview_error,
@@ -237,7 +194,7 @@ class TemplateDetailView(NotificationsView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not self.can_change():
+        if not permissions.can_change_template(request.user):
             raise PermissionDenied
         template = self.template
         if "deactivate" in request.POST:
@@ -279,7 +236,9 @@ class TemplateDetailView(NotificationsView):
 class MessageIndexView(NotificationsView):
     template_name = "notifications/admin/messages.html"
     page_title = _("Messages sent")
-    allowed = staticmethod(can_view_messages)
+
+    def allowed(self, user) -> bool:
+        return permissions.can_view_messages(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -317,8 +276,10 @@ class MessageIndexView(NotificationsView):
 
 class MessageDetailView(NotificationsView):
     template_name = "notifications/admin/message.html"
-    allowed = staticmethod(can_view_messages)
-    parent = ("notifications_messages", _("Messages sent"))
+    parent_crumb = ("notifications_messages", _("Messages sent"))
+
+    def allowed(self, user) -> bool:
+        return permissions.can_view_messages(user)
 
     def load(self, pk, **kwargs):
         self.message = get_object_or_404(Message.objects.select_related("template", "recipient_user"), pk=pk)
@@ -334,12 +295,12 @@ class MessageDetailView(NotificationsView):
             address=mask_address(message.channel, message.address),
             can_retry=message.status == Status.FAILED
             and message.channel != Channel.INBOX
-            and self.request.user.has_perm("notifications.change_message"),
+            and permissions.can_retry_message(self.request.user),
         )
         return context
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("notifications.change_message"):
+        if not permissions.can_retry_message(request.user):
             raise PermissionDenied
         try:
             actions.retry_message(self.message, actor=request.user)

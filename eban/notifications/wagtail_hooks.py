@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
-from . import admin_views, log_actions
+from eban.core.admin_views import StaffMenuItem
+
+from . import admin_views, log_actions, permissions
 
 
 @hooks.register("register_admin_urls")
@@ -42,13 +44,12 @@ def register_notifications_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_notifications_menu():
-    item = admin_views.PermissionMenuItem
     menu = Menu(
         items=[
-            item(_("Message templates"), reverse("notifications_templates"), name="message-templates",
-                 icon_name="doc-full", order=1, test=admin_views.can_view_templates),
-            item(_("Messages sent"), reverse("notifications_messages"), name="messages-sent",
-                 icon_name="mail", order=2, test=admin_views.can_view_messages),
+            StaffMenuItem(_("Message templates"), reverse("notifications_templates"), name="message-templates",
+                          icon_name="doc-full", order=1, allowed=permissions.can_view_templates),
+            StaffMenuItem(_("Messages sent"), reverse("notifications_messages"), name="messages-sent",
+                          icon_name="mail", order=2, allowed=permissions.can_view_messages),
         ]
     )  # fmt: skip
     return SubmenuMenuItem(_("Notifications"), menu, name="notifications", icon_name="mail", order=320)

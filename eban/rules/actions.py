@@ -14,20 +14,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eban.accounts.enums import StaffRole
-from eban.accounts.permissions import has_role
 from eban.core import audit
 from eban.core.exceptions import Conflict, DomainError, PermissionDenied
 
 from . import language, log_actions
 from .models import RuleSet, Status
-
-EDITORS = (StaffRole.POLICY_OFFICER, StaffRole.PLATFORM_ADMIN)
-
-
-def can_edit(user) -> bool:
-    """Whether `user` may write and activate rule sets (and so use their pages)."""
-    return bool(getattr(user, "is_active", False)) and any(has_role(user, role) for role in EDITORS)
+from .permissions import can_edit
 
 
 def _ensure_editor(actor) -> None:

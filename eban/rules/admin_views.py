@@ -1,7 +1,7 @@
 """Rule sets in the back office: the list, the draft editor (JSON with its problems shown in place
 and a readable rendering), the try-out against a sample applicant, activation and retirement.
 
-For policy officers and platform administrators (`actions.can_edit`). Every write goes through
+For policy officers and platform administrators (`permissions.can_edit`). Every write goes through
 `actions` (audited). The try-out writes nothing; it is a POST so that an ID number typed to pick
 a citizen stays out of URLs and access logs, and citizens are shown masked.
 """
@@ -15,17 +15,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.accounts.models import Citizen
 from eban.core import exceptions
+from eban.core.admin_views import StaffPage
 
-from . import actions, language, queries
+from . import actions, language, permissions, queries
 from . import variables as v
 from .evaluate import evaluate
 from .models import RuleSet, Status
@@ -44,31 +41,17 @@ EXAMPLE = {
 }
 
 
-class RulesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return actions.can_edit(request.user)
-
-
-class RulesView(WagtailAdminTemplateMixin, TemplateView):
+class RulesView(StaffPage):
     header_icon = "tasks"
     rule_set: RuleSet | None = None
-    is_index = False
+    parent_crumb = ("rules_index", _("Eligibility rules"))
 
-    def dispatch(self, request, *args, **kwargs):
-        if not actions.can_edit(request.user):
-            raise PermissionDenied
-        self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self, user) -> bool:
+        return permissions.can_edit(user)
 
     def load(self, pk=None, **kwargs) -> None:
         if pk is not None:
             self.rule_set = get_object_or_404(RuleSet, pk=pk)
-
-    def get_breadcrumbs_items(self):
-        items = [{"url": reverse("wagtailadmin_home"), "label": _("Home")}]
-        if not self.is_index:
-            items.append({"url": reverse("rules_index"), "label": _("Eligibility rules")})
-        return [*items, {"url": "", "label": self.get_page_title()}]
 
 
 # --- list --------------------------------------------------------------------------------------
@@ -77,7 +60,7 @@ class RulesView(WagtailAdminTemplateMixin, TemplateView):
 class RuleSetIndexView(RulesView):
     template_name = "rules/admin/index.html"
     page_title = _("Eligibility rules")
-    is_index = True
+    parent_crumb = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -337,15 +320,14 @@ class RuleSetDetailView(RulesView):
     def get_page_title(self):
         return f"{self.rule_set.display_title} · {self.rule_set.code} v{self.rule_set.version}"
 
-    def can_find_citizens(self) -> bool:
-        return self.request.user.has_perm("accounts.view_citizen")
-
     def forms(self, data=None, which=None):
         parsed = self.rule_set.parsed()
         today = timezone.localdate()
         facts_form = FactsForm(data if which == "facts" else None, names=list(parsed.fields))
         pick_form = CitizenPickForm(
-            data if which == "citizen" else None, initial={"day": today}, can_find=self.can_find_citizens()
+            data if which == "citizen" else None,
+            initial={"day": today},
+            can_find=permissions.can_find_citizens(self.request.user),
         )
         return parsed, facts_form, pick_form
 
@@ -395,31 +377,34 @@ class RuleSetDetailView(RulesView):
 # --- state changes -----------------------------------------------------------------------------
 
 
-def _state_change(request, pk, change, done_message):
-    if request.method != "POST" or not actions.can_edit(request.user):
-        raise PermissionDenied
-    rule_set = get_object_or_404(RuleSet, pk=pk)
-    try:
-        result = change(rule_set, actor=request.user)
-    except exceptions.DomainError as error:
-        messages.error(request, error.message)
-        return redirect("rules_detail", pk=rule_set.pk)
-    messages.success(request, done_message % {"code": result.code, "version": result.version})
-    return redirect("rules_detail", pk=result.pk)
+class RuleSetChangeView(RulesView):
+    """A change of state (a form's POST from the detail page): `change` is the action, `done`
+    the message shown after it."""
+
+    http_method_names = ["post"]
+    change = staticmethod(actions.activate)
+    done = ""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            result = self.change(self.rule_set, actor=request.user)
+        except exceptions.DomainError as error:
+            messages.error(request, error.message)
+            return redirect("rules_detail", pk=self.rule_set.pk)
+        messages.success(request, self.done % {"code": result.code, "version": result.version})
+        return redirect("rules_detail", pk=result.pk)
 
 
-def activate(request, pk):
-    return _state_change(request, pk, actions.activate, _("Activated: %(code)s, version %(version)s."))
+class ActivateView(RuleSetChangeView):
+    change = staticmethod(actions.activate)
+    done = _("Activated: %(code)s, version %(version)s.")
 
 
-def retire(request, pk):
-    return _state_change(request, pk, actions.retire, _("Retired: %(code)s, version %(version)s."))
+class RetireView(RuleSetChangeView):
+    change = staticmethod(actions.retire)
+    done = _("Retired: %(code)s, version %(version)s.")
 
 
-def new_version(request, pk):
-    return _state_change(
-        request,
-        pk,
-        actions.new_version,
-        _("New draft: %(code)s, version %(version)s. Change it, then activate it."),
-    )
+class NewVersionView(RuleSetChangeView):
+    change = staticmethod(actions.new_version)
+    done = _("New draft: %(code)s, version %(version)s. Change it, then activate it.")

@@ -141,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Chinese first, English too.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]  # overrides: Wagtail's missing zh-Hans
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -186,6 +186,7 @@ AXES_DISABLE_ACCESS_LOG = True  # eban audits the sign-in's second step (account
 AXES_ENABLE_ADMIN = False  # Django's admin site is not used
 
 WAGTAIL_SITE_NAME = "eban e办"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar from gravatar.com: staff e-mail hashes stay here
 WAGTAILADMIN_BASE_URL = env.BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

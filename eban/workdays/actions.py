@@ -10,8 +10,9 @@ from django.db import transaction
 from eban.core import audit
 
 from . import seed
+from .calendar import CalendarRow
+from .holiday_file import decode_calendar_file, parse_calendar_csv
 from .models import CalendarYear, SpecialDay, bump_calendar_version
-from .rules import CalendarRow, decode_calendar_file, parse_calendar_csv
 
 # Audit action names (labelled for the back office in wagtail_hooks.py).
 LOAD_YEAR = "workdays.load_year"

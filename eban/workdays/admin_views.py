@@ -4,20 +4,18 @@ through `actions` (so it is audited), and the CSV upload."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views import snippets as snippet_views
 
-from . import actions, queries
-from .forms import CalendarUploadForm
-from .rules import CalendarFileRejected
+from eban.core.admin_views import StaffPage
 
-UPLOAD_PERMISSIONS = ("workdays.add_specialday", "workdays.delete_specialday", "workdays.add_calendaryear")
+from . import actions, permissions, queries
+from .forms import CalendarUploadForm
+from .holiday_file import CalendarFileRejected
 
 
 class MissingYearPanel(Component):
@@ -26,16 +24,19 @@ class MissingYearPanel(Component):
     template_name = "workdays/admin/missing_year_panel.html"
     order = 50
 
-    def __init__(self, year: int) -> None:
-        self.year = year
+    def __init__(self, year: int, *, can_load: bool = True) -> None:
+        self.year, self.can_load = year, can_load
 
     def get_context_data(self, parent_context=None):
-        return {"year": self.year, "upload_url": reverse("workdays_upload")}
+        return {"year": self.year, "upload_url": reverse("workdays_upload") if self.can_load else ""}
 
 
-def missing_year_panel(today=None) -> MissingYearPanel | None:
+def missing_year_panel(today=None, *, user=None) -> MissingYearPanel | None:
+    """The warning, with the upload button for those who may load the file."""
     year = queries.missing_next_year(today)
-    return MissingYearPanel(year) if year else None
+    if not year:
+        return None
+    return MissingYearPanel(year, can_load=user is None or permissions.can_load_calendar_file(user))
 
 
 # --- Snippet views: writes through actions ------------------------------------------------
@@ -87,22 +88,14 @@ class CalendarYearIndexView(snippet_views.IndexView):
 # --- CSV upload -----------------------------------------------------------------------------
 
 
-class CalendarUploadView(WagtailAdminTemplateMixin, FormView):
+class CalendarUploadView(StaffPage, FormView):
     form_class = CalendarUploadForm
     template_name = "workdays/admin/upload.html"
     page_title = _("Load holidays from a CSV file")
     header_icon = "date"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perms(UPLOAD_PERMISSIONS):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.page_title},
-        ]
+    def allowed(self, user) -> bool:
+        return permissions.can_load_calendar_file(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,7 +11,8 @@ from ninja import Field, Path, Query, Router, Schema
 from eban.core.exceptions import NotFound
 
 from . import queries
-from .rules import MAX_WORKING_DAYS, MAX_YEAR, MIN_YEAR, add_working_days
+from .calendar import MAX_WORKING_DAYS, MAX_YEAR, MIN_YEAR
+from .queries import add_working_days
 
 router = Router(tags=["calendar"])
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .rules import MAX_WORKING_DAYS
+from .calendar import MAX_WORKING_DAYS
 
 # Besides 2025-09-30: the ways people write a date by hand.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .calendar import MAX_YEAR, MIN_YEAR, validate_special_day
+
 
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday (no work)")
@@ -74,8 +76,6 @@ class CalendarYear(BumpsCalendarVersion):
         return str(self.year)
 
     def clean(self) -> None:
-        from .rules import MAX_YEAR, MIN_YEAR
-
         if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
             raise ValidationError(
                 {
@@ -103,8 +103,6 @@ class SpecialDay(BumpsCalendarVersion):
         return f"{self.date} {self.get_kind_display()} {self.name}"
 
     def clean(self) -> None:
-        from .rules import validate_special_day
-
         if self.date is None or not self.kind:
             return
         problem = validate_special_day(self.date, self.kind)

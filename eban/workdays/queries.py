@@ -3,6 +3,8 @@
 `current_calendar()` keeps the whole calendar (a few hundred rows) in memory per
 process and checks one value — the `CalendarVersion` token — on each call, so a
 deadline costs one small primary-key query; the calendar is reloaded only after a change.
+`add_working_days`, `is_working_day`, `working_days_between` and `explain_deadline` do the
+arithmetic of `eban.workdays.calendar` on that calendar (or on one given in memory).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from .calendar import Calendar, CalendarRow, Deadline
 from .models import CalendarVersion, CalendarYear, SpecialDay
-from .rules import Calendar, CalendarRow
 
 _lock = threading.Lock()
 _cached: tuple[str | None, Calendar] | None = None
@@ -46,6 +48,27 @@ def current_calendar() -> Calendar:
         # Without a stamp (never bumped) the calendar is not cached: always read afresh.
         _cached = (token, calendar) if token is not None else None
     return calendar
+
+
+def add_working_days(start: date, n: int, *, calendar: Calendar | None = None) -> date:
+    """The date `n` working days after `start` (not counting `start`); `n = 0` gives `start`.
+
+    Raises `CalendarYearMissing(year)` when the range reaches a year not loaded, and
+    `InvalidWorkingDays` for a negative `n`.
+    """
+    return (calendar or current_calendar()).add_working_days(start, n)
+
+
+def is_working_day(d: date, *, calendar: Calendar | None = None) -> bool:
+    return (calendar or current_calendar()).is_working_day(d)
+
+
+def working_days_between(a: date, b: date, *, calendar: Calendar | None = None) -> int:
+    return (calendar or current_calendar()).working_days_between(a, b)
+
+
+def explain_deadline(start: date, n: int, *, calendar: Calendar | None = None) -> Deadline:
+    return (calendar or current_calendar()).explain(start, n)
 
 
 def loaded_years() -> list[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .rules import HOLIDAY, WORKDAY, CalendarRow
+from .calendar import HOLIDAY, WORKDAY, CalendarRow
 
 SOURCE = "chinese_calendar"
 

@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from . import queries
+from .calendar import CalendarYearMissing, InvalidWorkingDays
 from .forms import DeadlineForm
-from .rules import CalendarYearMissing, InvalidWorkingDays, explain_deadline
+from .queries import explain_deadline
 
 
 def calculator(request):

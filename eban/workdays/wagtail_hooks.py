@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from eban.core import audit
+from eban.core.admin_views import StaffMenuItem
 
-from . import actions, admin_views
+from . import actions, admin_views, permissions
 from .models import CalendarYear, SpecialDay
 
 
@@ -50,8 +50,12 @@ class WorkdaysGroup(SnippetViewSetGroup):
     def get_submenu_items(self):
         items = super().get_submenu_items()
         items.append(
-            MenuItem(
-                _("Load holidays (CSV)"), reverse("workdays_upload"), icon_name="upload", order=len(items) + 1
+            StaffMenuItem(
+                _("Load holidays (CSV)"),
+                reverse("workdays_upload"),
+                icon_name="upload",
+                order=len(items) + 1,
+                allowed=permissions.can_load_calendar_file,
             )
         )
         return items
@@ -67,7 +71,7 @@ def register_upload_url():
 
 @hooks.register("construct_homepage_panels")
 def add_missing_year_panel(request, panels):
-    panel = admin_views.missing_year_panel()
+    panel = admin_views.missing_year_panel(user=request.user)
     if panel is not None:
         panels.append(panel)
 

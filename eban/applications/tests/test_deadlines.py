@@ -11,7 +11,7 @@ import pytest
 from eban.applications import deadlines
 from eban.applications.deadlines import Pause, due_date, warning
 from eban.workdays import seed
-from eban.workdays.rules import Calendar, CalendarYearMissing
+from eban.workdays.calendar import Calendar, CalendarYearMissing
 
 CAL = Calendar.from_rows([2024, 2025], [row for year in (2024, 2025) for row in seed.rows_for(year)])
 

@@ -17,7 +17,7 @@ from eban.applications.actions import InvalidTransition, StalePage
 from eban.applications.enums import Outcome, Status
 from eban.applications.models import Application, Decision, MatterSetup
 from eban.core.exceptions import DomainError, PermissionDenied
-from eban.workdays.rules import add_working_days
+from eban.workdays.queries import add_working_days
 
 from .conftest import acting, review_matter, staff, submit
 

@@ -6,8 +6,10 @@ import pytest
 from wagtail.models import ModelLogEntry
 
 from eban.workdays import actions
+from eban.workdays.calendar import CalendarYearMissing
+from eban.workdays.holiday_file import CalendarFileRejected
 from eban.workdays.models import CalendarYear, SpecialDay
-from eban.workdays.rules import CalendarFileRejected, CalendarYearMissing, add_working_days
+from eban.workdays.queries import add_working_days
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from eban.workdays import actions
+from eban.workdays.calendar import CalendarRow
 from eban.workdays.models import SpecialDay
-from eban.workdays.queries import current_calendar
-from eban.workdays.rules import CalendarRow, add_working_days
+from eban.workdays.queries import add_working_days, current_calendar
 
 pytestmark = pytest.mark.django_db
 

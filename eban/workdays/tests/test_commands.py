@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from eban.__main__ import main
 from eban.workdays.models import CalendarYear, SpecialDay
-from eban.workdays.rules import add_working_days
+from eban.workdays.queries import add_working_days
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from eban.workdays.rules import CalendarFileRejected, CalendarRow, decode_calendar_file, parse_calendar_csv
+from eban.workdays.calendar import CalendarRow
+from eban.workdays.holiday_file import CalendarFileRejected, decode_calendar_file, parse_calendar_csv
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,9 @@ from datetime import date
 import chinese_calendar
 import pytest
 
+from eban.workdays.calendar import CalendarYearMissing
 from eban.workdays.models import CalendarYear, SpecialDay
-from eban.workdays.rules import CalendarYearMissing, add_working_days, is_working_day, working_days_between
+from eban.workdays.queries import add_working_days, is_working_day, working_days_between
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from eban.core.exceptions import DomainError
-from eban.workdays.rules import explain_deadline
+from eban.workdays.queries import explain_deadline
 
 from ._output import bilingual
 

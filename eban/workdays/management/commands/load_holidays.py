@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from eban.workdays import actions
-from eban.workdays.rules import CalendarFileRejected
+from eban.workdays.holiday_file import CalendarFileRejected
 
 from ._output import bilingual
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from eban.workdays.rules import (
+from eban.workdays.calendar import (
     Calendar,
     CalendarRow,
     CalendarYearMissing,
