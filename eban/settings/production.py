@@ -21,6 +21,13 @@ if not env.BLIND_INDEX_KEY:
 # Malformed keys stop the start too, with the faulty entry named (never its value).
 _crypto.parse_encryption_keys(env.ENCRYPTION_KEYS)
 _crypto.parse_blind_index_key(env.BLIND_INDEX_KEY)
+if not env.CACHE_URL:
+    # Rate limits (sign-in codes, look-ups) live in the cache: a process-local cache would
+    # give every gunicorn worker its own full allowance (eban/core/ratelimit.py).
+    raise ImproperlyConfigured(
+        "EBAN_CACHE_URL must be set in production: a Redis server shared by every process "
+        "(e.g. redis://127.0.0.1:6379/1), so that rate limits count across workers"
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
