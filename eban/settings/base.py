@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "eban.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "eban.core.middleware.LanguageMiddleware",
@@ -190,6 +191,8 @@ WAGTAILADMIN_BASE_URL = env.BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar from gravatar.com: staff e-mail hashes stay home
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the back office does not ask releases.wagtail.org (CSP: connect-src 'self')
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -38,4 +38,10 @@ SESSION_COOKIE_SECURE = env.env_bool("EBAN_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS: browsers keep to HTTPS for EBAN_HSTS_SECONDS (a year). Django sends it on HTTPS requests
+# only: behind a TLS-terminating proxy (EBAN_TRUSTED_PROXY_COUNT > 0) the proxy's
+# X-Forwarded-Proto says so, and that proxy must set the header itself, never pass on a client's.
+SECURE_HSTS_SECONDS = env.HSTS_SECONDS
+if env.TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
