@@ -7,7 +7,7 @@ styles), so style-src allows 'unsafe-inline'; CSS cannot run code.
 
 The back office (/admin/) is Wagtail's, whose own templates still carry inline scripts (the inline
 panel, the date and time widgets): there script-src also allows 'unsafe-inline'. That is the one
-place; see docs/adr/0013-content-security-policy.md.
+place; see docs/adr/0013-content-security-policy-and-private-files.md.
 
 Map tiles come from the host of EBAN_MAP_TILES["url"] (with its {s} subdomains expanded).
 """

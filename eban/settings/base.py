@@ -192,7 +192,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar from gravatar.com: staff e-mail hashes stay home
-WAGTAIL_ENABLE_UPDATE_CHECK = False  # the back office does not ask releases.wagtail.org (CSP: connect-src 'self')
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to releases.wagtail.org (CSP: connect-src 'self')
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
