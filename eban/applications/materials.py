@@ -37,7 +37,7 @@ HTML_MARKERS = re.compile(
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "EBAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.EBAN_UPLOAD_MAX_BYTES)
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:

@@ -115,7 +115,7 @@ def reset(limit: Limit, key: str) -> None:
 def client_ip(request) -> str:
     """The client's address. Behind a proxy, set EBAN_TRUSTED_PROXY_COUNT so that the address
     the last trusted proxy saw (X-Forwarded-For) is used, never one the client can forge."""
-    trusted = getattr(settings, "EBAN_TRUSTED_PROXY_COUNT", 0)
+    trusted = settings.EBAN_TRUSTED_PROXY_COUNT
     if trusted:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]

@@ -202,6 +202,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to releases.wagtail.org (CSP: con
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+EBAN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # the largest file taken as an application's material
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
