@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from eban.api.api import api
+from eban.core import media
 from eban.core import views as core_views
 
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # /media/ serves Wagtail's image renditions only, with DEBUG on as off; every other stored file
+    # is private and served by a view that checks who asks (eban/core/media.py).
+    path("media/images/<path:name>", media.rendition, name="media_rendition"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kiosk/", include("eban.kiosks.app_urls")),
     path("kiosks/", include("eban.kiosks.finder_urls")),
@@ -23,11 +26,6 @@ urlpatterns = [
     path("", include("eban.certificates.urls")),
     path("", include("eban.catalogue.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail's page tree (the publishing hub) serves whatever no route above took.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -193,7 +193,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         "seconds_to_resend": _seconds_to_resend(request),
         "minutes_valid": max(1, codes.ttl_seconds() // 60),
         "demo_provider": not sends_for_real(),
-        "sms_provider": getattr(settings, "EBAN_SMS_PROVIDER", "console"),
+        "sms_provider": settings.EBAN_SMS_PROVIDER,
     }
     return _with_status(render(request, "accounts/sign_in_code.html", context, status=status), error)
 

@@ -8,11 +8,9 @@ log nor echoed back. Rate-limited per client address (`EBAN_IDENTITY_CHECK_RATE`
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Literal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
@@ -25,20 +23,13 @@ from .idnumbers import check_id_number
 
 router = Router(tags=["identity"])
 
-DEFAULT_RATE = "60/minute"
-PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
 # Far longer than any number, short enough that nobody posts a book.
 MAX_INPUT = 64
 
 
 def check_limit() -> ratelimit.Limit:
     """The limit from EBAN_IDENTITY_CHECK_RATE, e.g. "60/minute" (also second, hour, day)."""
-    rate = str(getattr(settings, "EBAN_IDENTITY_CHECK_RATE", DEFAULT_RATE))
-    match = RATE_RE.match(rate)
-    if not match:
-        raise ValueError(f"EBAN_IDENTITY_CHECK_RATE must look like '60/minute', not {rate!r}")
-    return ratelimit.Limit("identity-check", int(match[1]), PERIODS[match[2]])
+    return ratelimit.from_setting("identity-check", "EBAN_IDENTITY_CHECK_RATE")
 
 
 class IdentityCheckIn(Schema):

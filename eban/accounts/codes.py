@@ -41,29 +41,25 @@ _HASH_SALT = "eban.accounts.codes.login-code"
 _CODE_RE = re.compile(rf"^\d{{{CODE_DIGITS}}}$")
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def ttl_seconds() -> int:
-    return _setting("EBAN_LOGIN_CODE_TTL", 300)
+    return settings.EBAN_LOGIN_CODE_TTL
 
 
 def max_attempts() -> int:
-    return _setting("EBAN_LOGIN_CODE_ATTEMPTS", 5)
+    return settings.EBAN_LOGIN_CODE_ATTEMPTS
 
 
 def resend_interval() -> int:
     """Seconds before the same phone may get another code (the countdown on the page)."""
-    return _setting("EBAN_LOGIN_CODE_INTERVAL", 60)
+    return settings.EBAN_LOGIN_CODE_INTERVAL
 
 
 def limits() -> tuple[ratelimit.Limit, ratelimit.Limit, ratelimit.Limit]:
     """Per IP address per hour, per phone per interval, per phone per hour."""
     return (
-        ratelimit.Limit("login-code-ip", _setting("EBAN_LOGIN_CODES_PER_IP_HOUR", 20), 3600),
+        ratelimit.Limit("login-code-ip", settings.EBAN_LOGIN_CODES_PER_IP_HOUR, 3600),
         ratelimit.Limit("login-code-phone-interval", 1, resend_interval()),
-        ratelimit.Limit("login-code-phone-hour", _setting("EBAN_LOGIN_CODES_PER_PHONE_HOUR", 5), 3600),
+        ratelimit.Limit("login-code-phone-hour", settings.EBAN_LOGIN_CODES_PER_PHONE_HOUR, 3600),
     )
 
 

@@ -78,7 +78,7 @@ def _get_models() -> _Models:
 
 def threshold() -> float:
     """The distance at or below which two faces are taken for the same person."""
-    value = float(getattr(settings, "EBAN_FACE_THRESHOLD", DEFAULT_THRESHOLD))
+    value = float(settings.EBAN_FACE_THRESHOLD)
     if not 0 < value < 1:  # e.g. "45" for 0.45 would let every face through
         raise ImproperlyConfigured(f"EBAN_FACE_THRESHOLD must lie between 0 and 1, not {value}")
     return value

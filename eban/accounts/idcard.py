@@ -55,7 +55,7 @@ class IdCardReader(Protocol):
 
 
 def _key() -> bytes:
-    key = getattr(settings, "EBAN_ID_CARD_READER_KEY", "") or ""
+    key = settings.EBAN_ID_CARD_READER_KEY or ""
     if not key:
         raise DomainError(_("No ID card reader is configured on this server."), code="no_reader")
     return key.encode()

@@ -49,7 +49,7 @@ def _signed_in(request: HttpRequest, citizen: Citizen, method: str) -> None:
 
 
 def _simulated_reader() -> bool:
-    return bool(getattr(settings, "EBAN_KIOSK_SIMULATED_READER", False))
+    return bool(settings.EBAN_KIOSK_SIMULATED_READER)
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:

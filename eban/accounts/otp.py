@@ -38,7 +38,7 @@ class WrongCode(DomainError):
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "EBAN_STAFF_2FA", True))
+    return bool(settings.EBAN_STAFF_2FA)
 
 
 def needs_second_factor(user: Any) -> bool:

@@ -43,9 +43,9 @@ class NotConfigured:
 
 
 def verifier() -> RealPersonVerifier:
-    path = getattr(settings, "EBAN_REAL_PERSON_VERIFIER", "")
+    path = settings.EBAN_REAL_PERSON_VERIFIER
     return import_string(path)() if path else NotConfigured()
 
 
 def is_configured() -> bool:
-    return bool(getattr(settings, "EBAN_REAL_PERSON_VERIFIER", ""))
+    return bool(settings.EBAN_REAL_PERSON_VERIFIER)

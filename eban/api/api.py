@@ -67,52 +67,99 @@ def _offending_value(request, source: str, field: str) -> str | None:
     return None
 
 
+NUMBER_KINDS = {"float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"}
+WHOLE_NUMBER_KINDS = {"int_parsing", "int_from_float", "int_type", "int_parsing_size"}
+OBJECT_KINDS = {"dict_type", "model_type", "model_attributes_type", "dataclass_type", "mapping_type"}
+LIST_KINDS = {"list_type", "tuple_type", "set_type", "frozen_set_type", "iterable_type"}
+
+
 def describe_error(error: dict[str, Any], value: str | None) -> str:
-    """One validation problem as a sentence for people (translated by gettext)."""
+    """One validation problem as a sentence for people, in the request's language (gettext).
+
+    Every pydantic error kind that eban's schemas can raise has its own sentence; an unknown
+    kind gets a plain "is not valid" (pydantic's own English message is never shown). `value`
+    is the offending value when it came in the query or the path; a body's values are never
+    echoed back (they may be ID numbers)."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     field = str(error["loc"][-1]) if error.get("loc") else ""
-    shown = value if value is not None else ""
-    if len(shown) > 60:
+    shown = value
+    if shown is not None and len(shown) > 60:
         shown = shown[:60] + "…"
+    names = {"field": field, "value": shown}
     if kind in ("enum", "literal_error"):
-        return _("“%(value)s” is not a valid %(field)s; use one of: %(choices)s.") % {
-            "value": shown,
-            "field": field,
-            "choices": ctx.get("expected", ""),
-        }
+        names["choices"] = ctx.get("expected", "")
+        if shown is None:
+            return _("%(field)s must be one of: %(choices)s.") % names
+        return _("“%(value)s” is not a valid %(field)s; use one of: %(choices)s.") % names
     if kind == "missing":
-        return _("%(field)s is required.") % {"field": field}
-    if kind in ("int_parsing", "int_from_float", "int_type"):
-        return _("%(field)s must be a whole number, not “%(value)s”.") % {"field": field, "value": shown}
+        return _("%(field)s is required.") % names
+    if kind == "extra_forbidden":
+        return _("%(field)s is not expected here.") % names
+    if kind == "json_invalid":
+        return _("The request body is not valid JSON.")
+    if kind in NUMBER_KINDS:
+        if shown is None:
+            return _("%(field)s must be a number.") % names
+        return _("%(field)s must be a number, not “%(value)s”.") % names
+    if kind in WHOLE_NUMBER_KINDS:
+        if shown is None:
+            return _("%(field)s must be a whole number.") % names
+        return _("%(field)s must be a whole number, not “%(value)s”.") % names
+    if kind in ("bool_parsing", "bool_type"):
+        return _("%(field)s must be true or false.") % names
+    if kind in ("string_type", "string_unicode", "string_sub_type"):
+        return _("%(field)s must be text.") % names
+    if kind in OBJECT_KINDS:
+        return _("%(field)s must be an object.") % names
+    if kind in LIST_KINDS:
+        return _("%(field)s must be a list.") % names
     if kind in ("greater_than_equal", "greater_than"):
-        return _("%(field)s must be at least %(limit)s.") % {
-            "field": field,
-            "limit": ctx.get("ge", ctx.get("gt")),
-        }
+        return _("%(field)s must be at least %(limit)s.") % {**names, "limit": ctx.get("ge", ctx.get("gt"))}
     if kind in ("less_than_equal", "less_than"):
-        return _("%(field)s must be at most %(limit)s.") % {
-            "field": field,
-            "limit": ctx.get("le", ctx.get("lt")),
-        }
+        return _("%(field)s must be at most %(limit)s.") % {**names, "limit": ctx.get("le", ctx.get("lt"))}
+    if kind == "multiple_of":
+        return _("%(field)s must be a multiple of %(limit)s.") % {**names, "limit": ctx.get("multiple_of")}
+    if kind.startswith("decimal_"):
+        return _("%(field)s has too many digits.") % names
     if kind == "string_too_long":
         return _("%(field)s is too long (at most %(limit)s characters).") % {
-            "field": field,
+            **names,
             "limit": ctx.get("max_length"),
         }
     if kind == "string_too_short":
         return _("%(field)s is too short (at least %(limit)s characters).") % {
-            "field": field,
+            **names,
             "limit": ctx.get("min_length"),
         }
-    if kind == "string_pattern_mismatch":
-        return _("“%(value)s” is not a valid %(field)s.") % {"value": shown, "field": field}
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return _("%(field)s must be a date written YYYY-MM-DD, not “%(value)s”.") % {
-            "field": field,
-            "value": shown,
+    if kind == "too_long":
+        return _("%(field)s has too many items (at most %(limit)s).") % {
+            **names,
+            "limit": ctx.get("max_length"),
         }
-    return _("%(field)s is not valid: %(problem)s") % {"field": field, "problem": error.get("msg", "")}
+    if kind == "too_short":
+        return _("%(field)s has too few items (at least %(limit)s).") % {
+            **names,
+            "limit": ctx.get("min_length"),
+        }
+    if kind.startswith("datetime"):
+        if shown is None:
+            return _("%(field)s must be a date and time written YYYY-MM-DDTHH:MM.") % names
+        return _("%(field)s must be a date and time written YYYY-MM-DDTHH:MM, not “%(value)s”.") % names
+    if kind.startswith("date"):
+        if shown is None:
+            return _("%(field)s must be a date written YYYY-MM-DD.") % names
+        return _("%(field)s must be a date written YYYY-MM-DD, not “%(value)s”.") % names
+    if kind.startswith("time"):
+        return _("%(field)s must be a time written HH:MM.") % names
+    if kind in ("value_error", "assertion_error") and ctx.get("error"):
+        # Raised by eban's own validators, whose messages are already translated.
+        return _("%(field)s: %(problem)s") % {**names, "problem": str(ctx["error"])}
+    if kind == "string_pattern_mismatch" or kind.startswith(("uuid", "url")):
+        if shown is None:
+            return _("%(field)s is not valid.") % names
+        return _("“%(value)s” is not a valid %(field)s.") % names
+    return _("%(field)s is not valid.") % names
 
 
 @api.exception_handler(NinjaValidationError)

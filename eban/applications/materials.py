@@ -5,6 +5,8 @@ materials taken from shared government data, for which the applicant brings noth
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -26,8 +28,16 @@ SIGNATURES = [
 ]
 
 
+# Markup a browser would run if it ever took the file for a page (a "%PDF-" + HTML polyglot, an
+# image with a script appended). Looked for in the whole file, whatever its kind; tags of four
+# letters or more, so that the compressed bytes of a genuine scan practically never match one.
+HTML_MARKERS = re.compile(
+    rb"<(?:!doctype|html|head|body|script|iframe|frame|object|embed|svg|meta)", re.IGNORECASE
+)
+
+
 def max_bytes() -> int:
-    return int(getattr(settings, "EBAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.EBAN_UPLOAD_MAX_BYTES)
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -72,7 +82,28 @@ def check_upload(material_name: str, upload) -> CheckedUpload:
             _("The file for “%(name)s” must be a PDF, JPEG, PNG or WebP file.") % {"name": material_name},
             code="material_type",
         )
+    if HTML_MARKERS.search(content) or (kind[0] == "application/pdf" and not is_readable_pdf(content)):
+        raise DomainError(
+            _("The file for “%(name)s” is not a valid %(kind)s file.")
+            % {"name": material_name, "kind": kind[1].upper()},
+            code="material_type",
+        )
     return CheckedUpload(material_name, content, kind[0], kind[1], hashlib.sha256(content).hexdigest())
+
+
+def is_readable_pdf(content: bytes) -> bool:
+    """True when `content` is a PDF by its structure, not only its first bytes: pyHanko's reader
+    finds the cross-reference table, the trailer and a page tree with at least one page; a
+    password-protected file, which reviewers could not open, is refused too."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(content), strict=False)
+        if reader.encrypted:
+            return False
+        return int(reader.root["/Pages"]["/Count"]) >= 1
+    except Exception:  # any parse failure of an untrusted file: not a PDF we take
+        return False
 
 
 def store(material, upload: CheckedUpload) -> None:

@@ -116,6 +116,29 @@ def storage_name(certificate: Certificate) -> str:
 
 def _complete(certificate: Certificate, *, photo: bytes | None, actor) -> Certificate:
     timings: dict[str, float] = {}
+    certificate = Certificate.objects.select_related("type", "issuer", "issuer__division").get(
+        pk=certificate.pk
+    )
+    if certificate.status != CertificateStatus.ISSUING:
+        return certificate
+    # Render and sign before the transaction: they take hundreds of milliseconds, and on SQLite a
+    # write transaction holds the whole database (every other writer waited behind it, and under
+    # load timed out with "database is locked"). A concurrent run may sign the same certificate
+    # too; the lock below lets one of them store it, the other's PDF is dropped.
+    start = time.perf_counter()
+    unsigned = render.render_pdf(certificate, photo=photo)
+    timings["render_ms"] = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    signed = signing.sign_pdf(
+        unsigned,
+        certificate.issuer,
+        options=signing.SignOptions(
+            reason=f"{certificate.type.name} {certificate.number}",
+            location=certificate.issuer.division.name,
+            name=certificate.issuer.name,
+        ),
+    )
+    timings["sign_ms"] = (time.perf_counter() - start) * 1000
     with transaction.atomic():
         certificate = (
             # of=("self",): lock the certificate only. Without it PostgreSQL locks the joined type,
@@ -126,21 +149,7 @@ def _complete(certificate: Certificate, *, photo: bytes | None, actor) -> Certif
             .get(pk=certificate.pk)
         )
         if certificate.status != CertificateStatus.ISSUING:
-            return certificate  # completed by a concurrent run while we waited for the lock
-        start = time.perf_counter()
-        unsigned = render.render_pdf(certificate, photo=photo)
-        timings["render_ms"] = (time.perf_counter() - start) * 1000
-        start = time.perf_counter()
-        signed = signing.sign_pdf(
-            unsigned,
-            certificate.issuer,
-            options=signing.SignOptions(
-                reason=f"{certificate.type.name} {certificate.number}",
-                location=certificate.issuer.division.name,
-                name=certificate.issuer.name,
-            ),
-        )
-        timings["sign_ms"] = (time.perf_counter() - start) * 1000
+            return certificate  # completed by a concurrent run while we rendered
         start = time.perf_counter()
         field = certificate.pdf.field
         name = field.generate_filename(certificate, storage_name(certificate))

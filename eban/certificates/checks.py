@@ -23,7 +23,7 @@ def check_font(app_configs=None, **kwargs):
 
 def check_signing_keys(app_configs=None, **kwargs):
     try:
-        specs = parse_signing_keys(getattr(settings, "EBAN_SIGNING_KEYS", ""))
+        specs = parse_signing_keys(settings.EBAN_SIGNING_KEYS)
     except ImproperlyConfigured as error:
         return [Error(str(error), id="certificates.E001")]
     problems = []
@@ -35,7 +35,7 @@ def check_signing_keys(app_configs=None, **kwargs):
                     id="certificates.E002",
                 )
             )
-    for path in getattr(settings, "EBAN_SIGNATURE_TRUST_ROOTS", []) or []:
+    for path in settings.EBAN_SIGNATURE_TRUST_ROOTS or []:
         if not Path(path).is_file():
             problems.append(
                 Error(
@@ -47,7 +47,7 @@ def check_signing_keys(app_configs=None, **kwargs):
 
 
 def check_demo_keys_in_production(app_configs=None, **kwargs):
-    if getattr(settings, "EBAN_DEMO_SIGNING_KEYS", False):
+    if settings.EBAN_DEMO_SIGNING_KEYS:
         return [
             CheckWarning(
                 "EBAN_DEMO_SIGNING_KEYS is on: departments without a configured key sign with demo keys "

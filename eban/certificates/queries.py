@@ -8,10 +8,8 @@ being issued) is "unknown": the answer is the same whatever the reason, so it hi
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from eban.core import ratelimit
@@ -21,18 +19,10 @@ from .enums import CertificateStatus, PublicStatus
 from .models import Certificate
 from .numbering import looks_like_number, normalize
 
-DEFAULT_RATE = "30/minute"
-PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
-
 
 def verify_limit() -> ratelimit.Limit:
     """Per client address: EBAN_CERTIFICATE_VERIFY_RATE, e.g. "30/minute" (page and API together)."""
-    rate = str(getattr(settings, "EBAN_CERTIFICATE_VERIFY_RATE", DEFAULT_RATE))
-    match = RATE_RE.match(rate)
-    if not match:
-        raise ValueError(f"EBAN_CERTIFICATE_VERIFY_RATE must look like '30/minute', not {rate!r}")
-    return ratelimit.Limit("certificate-verify", int(match[1]), PERIODS[match[2]])
+    return ratelimit.from_setting("certificate-verify", "EBAN_CERTIFICATE_VERIFY_RATE")
 
 
 def count_lookup(request) -> None:

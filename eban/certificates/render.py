@@ -36,7 +36,7 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 def verify_url(number: str) -> str:
     """The public verification address printed as the QR code: `{EBAN_BASE_URL}/verify/<number>`."""
-    base = (getattr(settings, "EBAN_BASE_URL", "") or "").rstrip("/")
+    base = (settings.EBAN_BASE_URL or "").rstrip("/")
     return base + reverse("certificates:verify", args=[number])
 
 

@@ -63,7 +63,7 @@ class KeySpec:
             return DEMO_PASSPHRASE
         value = os.environ.get(self.password_env) if self.password_env else None
         if value is None:
-            value = getattr(settings, "EBAN_SIGNING_KEY_PASSWORD", "") or None
+            value = settings.EBAN_SIGNING_KEY_PASSWORD or None
         return value.encode() if value else None
 
 
@@ -131,7 +131,7 @@ def _spec_from_json(code: str, entry) -> KeySpec:
 
 
 def pki_dir() -> Path:
-    return Path(getattr(settings, "EBAN_PKI_DIR", None) or Path(settings.DATA_DIR) / "pki")
+    return Path(settings.EBAN_PKI_DIR or Path(settings.DATA_DIR) / "pki")
 
 
 def safe_code(code: str) -> str:
@@ -148,7 +148,7 @@ def demo_root_path() -> Path:
 
 
 def configured_keys() -> dict[str, KeySpec]:
-    return parse_signing_keys(getattr(settings, "EBAN_SIGNING_KEYS", ""))
+    return parse_signing_keys(settings.EBAN_SIGNING_KEYS)
 
 
 def key_for(department) -> KeySpec:
@@ -157,7 +157,7 @@ def key_for(department) -> KeySpec:
     specs = configured_keys()
     if code in specs:
         return specs[code]
-    if getattr(settings, "EBAN_DEMO_SIGNING_KEYS", False):
+    if settings.EBAN_DEMO_SIGNING_KEYS:
         path = demo_key_path(code)
         if path.is_file():
             return KeySpec(code, "pkcs12", path=str(path), demo=True)
@@ -322,8 +322,8 @@ def _load_roots(stamped: tuple[tuple[str, int], ...]) -> tuple:
 def trust_roots() -> list:
     """The certificates a signature must chain to: EBAN_SIGNATURE_TRUST_ROOTS (PEM/DER files),
     plus the demo CA when demo keys are on and it exists."""
-    paths = [str(p) for p in getattr(settings, "EBAN_SIGNATURE_TRUST_ROOTS", []) or []]
-    if getattr(settings, "EBAN_DEMO_SIGNING_KEYS", False) and demo_root_path().is_file():
+    paths = [str(p) for p in settings.EBAN_SIGNATURE_TRUST_ROOTS or []]
+    if settings.EBAN_DEMO_SIGNING_KEYS and demo_root_path().is_file():
         paths.append(str(demo_root_path()))
     missing = [p for p in paths if not Path(p).is_file()]
     if missing:

@@ -183,12 +183,12 @@ def _build_keyring(encryption_keys: tuple[str, ...], index_key: str, secret_key:
 
 def keyring() -> Keyring:
     """The keys of the current settings (cached per distinct configuration)."""
-    configured = getattr(settings, "EBAN_ENCRYPTION_KEYS", ()) or ()
+    configured = settings.EBAN_ENCRYPTION_KEYS or ()
     if isinstance(configured, str):
         configured = configured.split(",")
     return _build_keyring(
         tuple(item.strip() for item in configured if item.strip()),
-        getattr(settings, "EBAN_BLIND_INDEX_KEY", "") or "",
+        settings.EBAN_BLIND_INDEX_KEY or "",
         settings.SECRET_KEY or "",
     )
 

@@ -7,6 +7,11 @@ address is stored in clear.
 
     limit = Limit("sms-code-phone", count=5, seconds=3600)
     hit(limit, phone)        # raises RateLimited when the window is full
+    limit = from_setting("identity-check", "EBAN_IDENTITY_CHECK_RATE")   # a rate such as "60/minute"
+
+Per-process counting in production would multiply every limit by the number of processes:
+production.py refuses to start without EBAN_CACHE_URL, and `eban check --deploy` reports a
+process-local cache (core.E001, eban/core/checks.py).
 
 A view or an API handler catches nothing: `RateLimited` is a DomainError (HTTP 429) and is
 turned into a response with a Retry-After in one place.
@@ -15,6 +20,7 @@ turned into a response with a Retry-After in one place.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 
@@ -44,6 +50,27 @@ class Limit:
     name: str
     count: int
     seconds: int
+
+
+PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "60/minute" -> (60, 60): a count per second, minute, hour or day. ValueError otherwise."""
+    match = _RATE_RE.match(str(rate))
+    if not match:
+        raise ValueError(f"a rate looks like '60/minute' (per second, minute, hour or day), not {rate!r}")
+    return int(match[1]), PERIODS[match[2]]
+
+
+def from_setting(name: str, setting: str) -> Limit:
+    """The limit `name` at the rate the setting `setting` gives (e.g. EBAN_IDENTITY_CHECK_RATE)."""
+    try:
+        count, seconds = parse_rate(getattr(settings, setting))
+    except ValueError as error:
+        raise ValueError(f"{setting}: {error}") from None
+    return Limit(name, count, seconds)
 
 
 def _cache_key(limit: Limit, key: str, window: int) -> str:
@@ -88,7 +115,7 @@ def reset(limit: Limit, key: str) -> None:
 def client_ip(request) -> str:
     """The client's address. Behind a proxy, set EBAN_TRUSTED_PROXY_COUNT so that the address
     the last trusted proxy saw (X-Forwarded-For) is used, never one the client can forge."""
-    trusted = getattr(settings, "EBAN_TRUSTED_PROXY_COUNT", 0)
+    trusted = settings.EBAN_TRUSTED_PROXY_COUNT
     if trusted:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]

@@ -25,7 +25,7 @@ TICK_SECONDS = 15
 
 
 def periodic_tasks() -> dict[str, tuple[str, int]]:
-    return dict(getattr(settings, "EBAN_PERIODIC_TASKS", {}))
+    return dict(settings.EBAN_PERIODIC_TASKS)
 
 
 def claim(name: str, every_seconds: int, now: datetime.datetime) -> bool:

@@ -413,7 +413,7 @@ def load_transactions(
     from eban.kiosks.usage_queries import months_back
 
     if per_month is None:
-        per_month = getattr(settings, "EBAN_SAMPLE_KIOSK_TRANSACTIONS_PER_MONTH", TRANSACTIONS_PER_MONTH)
+        per_month = settings.EBAN_SAMPLE_KIOSK_TRANSACTIONS_PER_MONTH
     terminals = list(
         Terminal.objects.filter(is_sample=True, active=True)
         .order_by("code")

@@ -8,11 +8,9 @@ neither logged nor stored.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Literal
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -24,18 +22,10 @@ from . import hours, locator, maplinks
 
 router = Router(tags=["kiosks"])
 
-DEFAULT_RATE = "120/minute"
-PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
-
 
 def nearest_limit() -> ratelimit.Limit:
     """The limit from EBAN_KIOSK_NEAREST_RATE, e.g. "120/minute" (also second, hour, day)."""
-    rate = str(getattr(settings, "EBAN_KIOSK_NEAREST_RATE", DEFAULT_RATE))
-    match = RATE_RE.match(rate)
-    if not match:
-        raise ValueError(f"EBAN_KIOSK_NEAREST_RATE must look like '120/minute', not {rate!r}")
-    return ratelimit.Limit("kiosk-nearest", int(match[1]), PERIODS[match[2]])
+    return ratelimit.from_setting("kiosk-nearest", "EBAN_KIOSK_NEAREST_RATE")
 
 
 class NearestQuery(Schema):

@@ -77,7 +77,7 @@ class MalformedHeartbeat(DomainError):
 
 
 def silent_minutes() -> int:
-    return int(getattr(settings, "EBAN_KIOSK_SILENT_MINUTES", 15))
+    return int(settings.EBAN_KIOSK_SILENT_MINUTES)
 
 
 def is_out_of_paper(paper_level: int | None) -> bool:

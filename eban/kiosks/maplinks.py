@@ -41,7 +41,7 @@ DEFAULT_REGION = "温州"
 
 def source() -> str:
     """Who is calling, as the services ask (`src` / `referer`)."""
-    return str(getattr(settings, "EBAN_MAP_LINK_SOURCE", DEFAULT_SOURCE) or DEFAULT_SOURCE)
+    return str(settings.EBAN_MAP_LINK_SOURCE or DEFAULT_SOURCE)
 
 
 def _c(value: float) -> str:

@@ -23,11 +23,11 @@ BATCH = 10_000
 
 
 def heartbeat_days() -> int:
-    return int(getattr(settings, "EBAN_KIOSK_HEARTBEAT_DAYS", 2))
+    return int(settings.EBAN_KIOSK_HEARTBEAT_DAYS)
 
 
 def refused_days() -> int:
-    return int(getattr(settings, "EBAN_KIOSK_REFUSED_DAYS", 90))
+    return int(settings.EBAN_KIOSK_REFUSED_DAYS)
 
 
 def _delete_before(model, cutoff: datetime.datetime, batch: int) -> int:

@@ -11,7 +11,7 @@ from .sms import get_provider, sends_for_real
 
 def check_sms_provider(app_configs=None, **kwargs):
     """`manage.py check --deploy`: warn when SMS go nowhere, fail when the provider is misconfigured."""
-    name = getattr(settings, "EBAN_SMS_PROVIDER", "console")
+    name = settings.EBAN_SMS_PROVIDER
     try:
         get_provider(name)
     except (ImproperlyConfigured, ImportError) as error:

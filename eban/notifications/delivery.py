@@ -38,17 +38,17 @@ SWEEP_BATCH = 1000
 
 
 def max_attempts() -> int:
-    return max(1, int(getattr(settings, "EBAN_NOTIFY_MAX_ATTEMPTS", 5)))
+    return max(1, int(settings.EBAN_NOTIFY_MAX_ATTEMPTS))
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
     """The wait before the next attempt after `attempts` failed ones: 1, 4, 16, 64 … minutes, at most 6 h."""
-    base = float(getattr(settings, "EBAN_NOTIFY_RETRY_DELAY", 60))
+    base = float(settings.EBAN_NOTIFY_RETRY_DELAY)
     return datetime.timedelta(seconds=min(base * 4 ** max(0, attempts - 1), 6 * 3600))
 
 
 def sending_timeout() -> datetime.timedelta:
-    return datetime.timedelta(seconds=int(getattr(settings, "EBAN_NOTIFY_SENDING_TIMEOUT", 600)))
+    return datetime.timedelta(seconds=int(settings.EBAN_NOTIFY_SENDING_TIMEOUT))
 
 
 def _due(now: datetime.datetime) -> Q:

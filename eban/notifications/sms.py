@@ -262,7 +262,7 @@ BUILT_IN = ("console", "file", "locmem", "http")
 
 def get_provider(name: str | None = None) -> SmsProvider:
     """The provider named by EBAN_SMS_PROVIDER (or `name`)."""
-    name = name or getattr(settings, "EBAN_SMS_PROVIDER", "console")
+    name = name or settings.EBAN_SMS_PROVIDER
     if name == "console":
         return ConsoleProvider()
     if name == "file":
@@ -288,7 +288,7 @@ def get_provider(name: str | None = None) -> SmsProvider:
 
 def sends_for_real(name: str | None = None) -> bool:
     """Whether messages leave the machine (False for the console, file and in-memory providers)."""
-    name = name or getattr(settings, "EBAN_SMS_PROVIDER", "console")
+    name = name or settings.EBAN_SMS_PROVIDER
     return name not in ("console", "file", "locmem")
 
 

@@ -26,7 +26,7 @@ PER_PAGE = 20
 
 
 def _needs_second_factor(user) -> bool:
-    if not getattr(settings, "EBAN_STAFF_2FA", True):
+    if not settings.EBAN_STAFF_2FA:
         return False
     if not (user.is_superuser or user.has_perm("wagtailadmin.access_admin")):
         return False

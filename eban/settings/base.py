@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "eban.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "eban.core.middleware.LanguageMiddleware",
@@ -97,21 +98,27 @@ TEMPLATES = [
     },
 ]
 
+# SQLite for a web server (ADR 2): WAL (readers never wait for the writer), a 20 s busy timeout,
+# and BEGIN IMMEDIATE for every transaction (a transaction that read first and then writes would
+# fail at once with "database is locked" instead of waiting). For a DATABASE_URL of sqlite:// too.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if env.DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "eban.sqlite3",
-            # Keep connections: opening one (with the PRAGMAs below) costs ~5 ms, more than a cached API answer.
+            # Keep connections: opening one (with the PRAGMAs above) costs ~5 ms, more than a cached API answer.
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 
@@ -191,9 +198,12 @@ WAGTAILADMIN_BASE_URL = env.BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar from gravatar.com: staff e-mail hashes stay home
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to releases.wagtail.org (CSP: connect-src 'self')
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+EBAN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # the largest file taken as an application's material
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

@@ -34,6 +34,8 @@ ALLOWED_HOSTS = env_list("EBAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 # A cache URL such as redis://127.0.0.1:6379/1; a local memory cache when unset.
 CACHE_URL = env_str("EBAN_CACHE_URL")
 BASE_URL = env_str("EBAN_BASE_URL", "http://127.0.0.1:8000")
+# HTTP Strict Transport Security under production settings: seconds browsers keep to HTTPS (0: off).
+HSTS_SECONDS = int(env_str("EBAN_HSTS_SECONDS", "31536000") or 0)
 # How many reverse proxies in front of eban append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(env_str("EBAN_TRUSTED_PROXY_COUNT", "0") or 0)
 # The key that signs ID card readings from terminals (see eban/accounts/idcard.py); unset: no reader.

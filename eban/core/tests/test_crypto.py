@@ -245,6 +245,9 @@ def test_production_settings_refuse_a_malformed_key_without_showing_it():
 
 def test_production_settings_start_with_both_keys():
     result = _import_production_settings(
-        EBAN_SECRET_KEY="x" * 50, EBAN_ENCRYPTION_KEYS=f"{KEY_B},{KEY_A}", EBAN_BLIND_INDEX_KEY=INDEX_KEY_1
+        EBAN_SECRET_KEY="x" * 50,
+        EBAN_ENCRYPTION_KEYS=f"{KEY_B},{KEY_A}",
+        EBAN_BLIND_INDEX_KEY=INDEX_KEY_1,
+        EBAN_CACHE_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode == 0, result.stderr

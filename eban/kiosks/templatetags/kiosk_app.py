@@ -48,8 +48,8 @@ def kiosk_screen(context) -> Screen | None:
     return Screen(
         terminal=pairing.current_terminal(request),
         citizen=citizen,
-        idle_seconds=int(getattr(settings, "EBAN_KIOSK_IDLE_SECONDS", IDLE_SECONDS)),
-        warning_seconds=int(getattr(settings, "EBAN_KIOSK_IDLE_WARNING_SECONDS", WARNING_SECONDS)),
+        idle_seconds=int(settings.EBAN_KIOSK_IDLE_SECONDS),
+        warning_seconds=int(settings.EBAN_KIOSK_IDLE_WARNING_SECONDS),
     )
 
 
