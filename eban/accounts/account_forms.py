@@ -78,6 +78,15 @@ class RealNameForm(forms.Form):
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
     )
+    photo = forms.FileField(
+        label=_("A photo of your face, taken now"),
+        required=False,
+        help_text=_(
+            "It is sent to the real-person verification service, compared with the photo the state "
+            "holds for this ID number, and not kept."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "user"}),
+    )
     confirm = forms.BooleanField(
         label=_("I confirm that this is my own name and ID number."),
         error_messages={"required": _("Please confirm that the name and ID number are your own.")},

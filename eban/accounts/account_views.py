@@ -53,6 +53,7 @@ SESSION_KEYS = (SESSION_PHONE, SESSION_SENT_AT, SESSION_VERIFIED_AT, SESSION_NEX
 PHONE_PURPOSE = "accounts.signin.phone"
 VERIFIED_FOR_SECONDS = 15 * 60  # after the code, the real-name form must come within this time
 MATTER_RESULTS = 20
+MAX_PHOTO_BYTES = 4 * 1024 * 1024  # the live photo of the first sign-in
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -206,13 +207,19 @@ def sign_in_real_name(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_VERIFIED_AT, None)
         messages.info(request, _("Please confirm your mobile number with a code first."))
         return redirect("accounts:sign_in")
-    form = RealNameForm(request.POST or None)
+    form = RealNameForm(request.POST or None, request.FILES or None)
     status, error = 200, None
     if request.method == "POST":
         if form.is_valid():
+            photo = form.cleaned_data.get("photo")
             try:
+                if photo is not None and photo.size > MAX_PHOTO_BYTES:
+                    raise DomainError(_("The photo is too large: at most 4 MB."), code="photo")
                 citizen = signin.bind_real_name(
-                    phone, name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"]
+                    phone,
+                    name=form.cleaned_data["name"],
+                    id_number=form.cleaned_data["id_number"],
+                    live_image=photo.read() if photo is not None else b"",
                 )
             except DomainError as exc:
                 error, status = exc, exc.status_code
@@ -221,7 +228,12 @@ def sign_in_real_name(request: HttpRequest) -> HttpResponse:
                 return _complete_sign_in(request, citizen)
         else:
             status = 400
-    context = {"form": form, "masked_phone": mask_phone(phone)}
+    context = {
+        "form": form,
+        "masked_phone": mask_phone(phone),
+        "available": signin.web_binding_available(),
+        "needs_photo": signin.web_binding_available() and signin.needs_live_image(),
+    }
     return _with_status(render(request, "accounts/sign_in_real_name.html", context, status=status), error)
 
 
