@@ -24,7 +24,7 @@ from eban.core import audit
 from eban.core.exceptions import Conflict, DomainError, PermissionDenied
 from eban.government.models import Department, Division
 
-from . import grant_rules, permissions
+from . import grant_rules, permissions, staffing
 from .creditcodes import check_credit_code
 from .enums import Relationship, StaffRole, VerificationMethod
 from .idnumbers import check_id_number
@@ -459,6 +459,20 @@ def ensure_role_groups() -> dict[str, Group]:
     return {role.value: Group.objects.get_or_create(name=role.group_name)[0] for role in StaffRole}
 
 
+def _ensure_can_set_staff(actor: Any, user: Any, department: Department | None, roles: list[str]) -> None:
+    current = StaffProfile.objects.filter(user=user).first()
+    refused = PermissionDenied(_("You may not give these roles to this account."))
+    if not staffing.can_manage(actor, user, current):
+        raise refused
+    if staffing.is_platform_admin(actor):
+        return
+    kept = current.roles if current is not None else set()
+    if set(roles) - set(staffing.assignable_roles(actor)) - kept:
+        raise refused
+    if department is None or department.pk != staffing.managed_department_id(actor):
+        raise refused
+
+
 def set_staff(
     user: Any,
     *,
@@ -467,11 +481,18 @@ def set_staff(
     roles: Iterable[str] = (),
     actor: Any,
 ) -> StaffProfile:
-    """Attach an account to a department and divisions with roles; it becomes staff."""
+    """Attach an account to a department and divisions with roles; it becomes staff.
+
+    The actor must be allowed to (eban.accounts.staffing): a platform administrator sets anyone;
+    a department administrator sets the officials of their own department with the everyday
+    roles only (never themselves, never an administrator's role); nobody else sets anyone.
+    `actor=None` is the system itself (loading the sample data, a management command)."""
     roles = sorted(set(roles))
     unknown = [r for r in roles if r not in StaffRole.values]
     if unknown:
         raise DomainError(_("Unknown role: %(role)s.") % {"role": ", ".join(unknown)}, code="role")
+    if actor is not None:
+        _ensure_can_set_staff(actor, user, department, roles)
     groups = ensure_role_groups()
     with transaction.atomic():
         profile, created = StaffProfile.objects.get_or_create(user=user, defaults={"department": department})
