@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -22,8 +23,8 @@ from eban.core.ratelimit import Limit, hit
 
 from . import actions, face, realperson
 from .enums import VerificationMethod
-from .idcard import IdCardData, verify_reading
-from .models import Citizen, id_number_index
+from .idcard import MAX_AGE_SECONDS, IdCardData, verify_reading
+from .models import CardReadingNonce, Citizen, id_number_index
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +56,36 @@ def consent_valid(consent_at: float | None, *, now: float | None = None) -> bool
     return 0 <= now - float(consent_at) <= CONSENT_SECONDS
 
 
+def issue_card_nonce(terminal: str) -> str:
+    """A number for the next card reading at `terminal` (the card page hands it to the reader)."""
+    now = timezone.now()
+    CardReadingNonce.objects.filter(created_at__lt=now - datetime.timedelta(days=1)).delete()
+    nonce = secrets.token_urlsafe(24)
+    CardReadingNonce.objects.create(nonce=nonce, terminal=terminal)
+    return nonce
+
+
+def _use_card_nonce(nonce: str, terminal: str) -> None:
+    """Spend the reading's number: issued to this terminal, fresh, and not used before. One
+    UPDATE decides, so two requests at the same instant cannot both spend it."""
+    now = timezone.now()
+    spent = CardReadingNonce.objects.filter(
+        nonce=nonce or "-",
+        terminal=terminal,
+        used_at__isnull=True,
+        created_at__gte=now - datetime.timedelta(seconds=MAX_AGE_SECONDS),
+    ).update(used_at=now)
+    if spent != 1:
+        raise DomainError(
+            _("The card reading has expired. Please put the card on the reader again."), code="nonce"
+        )
+
+
 def sign_in_by_card(message: dict, *, terminal: str) -> Citizen:
     """The citizen on a signed card reading; recorded (with the card photo as the photo on
-    record) on first use, marked verified by ID card."""
+    record) on first use, marked verified by ID card. The reading's number is spent here."""
     card: IdCardData = verify_reading(message)
+    _use_card_nonce(card.nonce, terminal)
     citizen = actions.register_citizen(actions.CitizenInput(name=card.name, id_number=card.id_number))
     if card.photo and not citizen.photo:
         citizen.photo.save(f"{citizen.pk}.jpg", ContentFile(card.photo), save=True)

@@ -68,7 +68,8 @@ def card(request: HttpRequest) -> HttpResponse:
             if request.POST.get("sample") and _simulated_reader():
                 citizen = Citizen.objects.get(pk=int(request.POST["sample"]), is_sample=True)
                 reader = SimulatedReader(kiosk_signin.sample_card(citizen))
-                message = sign_reading(reader.read())
+                nonce = kiosk_signin.issue_card_nonce(_terminal(request))  # as the page gives a reader
+                message = sign_reading(reader.read(nonce))
             else:
                 message = json.loads(request.POST.get("reading") or "{}")
             citizen = kiosk_signin.sign_in_by_card(message, terminal=_terminal(request))
@@ -77,10 +78,15 @@ def card(request: HttpRequest) -> HttpResponse:
         else:
             _signed_in(request, citizen, "id_card")
             return redirect("kiosk:welcome")
+    context = {
+        "samples": samples,
+        "error": error,
+        "reading_nonce": kiosk_signin.issue_card_nonce(_terminal(request)),  # for the reader agent
+    }
     return render(
         request,
         "accounts/kiosk/card.html",
-        {"samples": samples, "error": error},
+        context,
         status=400 if error else 200,
     )
 

@@ -1,11 +1,14 @@
 """Kiosk sign-in by ID card and by face (consent first), through the demo terminal's pages."""
 
+import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from wagtail.models import ModelLogEntry
 
@@ -42,10 +45,22 @@ def _consent(client, citizen):
     return client.post(reverse("kiosk:face_consent"), {"consent": "yes"})
 
 
+def _nonce(client) -> str:
+    """The number the card page gives this terminal's reader (as the terminal agent reads it)."""
+    page = client.get(reverse("kiosk:card")).content.decode()
+    return re.search(r'data-reading-nonce="([^"]+)"', page).group(1)
+
+
+def _reading(nonce: str, **fields) -> str:
+    fields.setdefault("name", "王阿公")
+    fields.setdefault("id_number", factories.id_number())
+    return json.dumps(sign_reading(IdCardData(nonce=nonce, **fields)))
+
+
 def test_card_reading_signs_in_and_records_a_new_citizen(client):
     number = factories.id_number()
-    message = sign_reading(IdCardData(name="王阿公", id_number=number, photo=b"jpeg"))
-    response = client.post(reverse("kiosk:card"), {"reading": json.dumps(message)})
+    reading = _reading(_nonce(client), id_number=number, photo=b"jpeg")
+    response = client.post(reverse("kiosk:card"), {"reading": reading})
     assert response.status_code == 302 and response["Location"] == reverse("kiosk:welcome")
     citizen = Citizen.objects.get_by_id_number(number)
     assert citizen.verification_method == "id_card" and citizen.photo
@@ -53,11 +68,47 @@ def test_card_reading_signs_in_and_records_a_new_citizen(client):
 
 
 def test_a_forged_card_reading_signs_no_one_in(client):
-    message = sign_reading(IdCardData(name="王阿公", id_number=factories.id_number()))
+    message = json.loads(_reading(_nonce(client)))
     message["signature"] = "0" * 64
     response = client.post(reverse("kiosk:card"), {"reading": json.dumps(message)})
     assert response.status_code == 400 and not Citizen.objects.exists()
     assert client.get(reverse("kiosk:welcome")).status_code == 302
+
+
+def test_a_card_reading_replayed_within_its_two_minutes_signs_in_once():
+    """The replay: one genuine reading posted by three clients at the same terminal."""
+    from django.test import Client
+
+    first, second, third = Client(), Client(), Client()
+    reading = _reading(_nonce(first))
+    codes = [c.post(reverse("kiosk:card"), {"reading": reading}).status_code for c in (first, second, third)]
+    assert codes == [302, 400, 400]
+    assert second.get(reverse("kiosk:welcome")).status_code == 302
+
+
+def test_a_card_reading_made_for_another_terminal_is_refused(client):
+    from eban.accounts import kiosk_signin
+
+    nonce = kiosk_signin.issue_card_nonce("WZ-330300-999")  # another terminal's reader was given it
+    response = client.post(reverse("kiosk:card"), {"reading": _reading(nonce)})
+    assert response.status_code == 400 and not Citizen.objects.exists()
+
+
+def test_a_card_reading_without_the_servers_number_is_refused(client):
+    for nonce in ("", "made-up-by-the-terminal"):
+        response = client.post(reverse("kiosk:card"), {"reading": _reading(nonce)})
+        assert response.status_code == 400
+    assert not Citizen.objects.exists()
+
+
+def test_a_number_expires_with_its_two_minutes(client):
+    from eban.accounts.models import CardReadingNonce
+
+    nonce = _nonce(client)
+    CardReadingNonce.objects.filter(nonce=nonce).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=3)
+    )
+    assert client.post(reverse("kiosk:card"), {"reading": _reading(nonce)}).status_code == 400
 
 
 def test_sample_cards_only_on_a_terminal_with_the_simulated_reader(client, settings):
