@@ -85,7 +85,9 @@ class RealNameForm(forms.Form):
             "It is sent to the real-person verification service, compared with the photo the state "
             "holds for this ID number, and not kept."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "user"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "user"}
+        ),
     )
     confirm = forms.BooleanField(
         label=_("I confirm that this is my own name and ID number."),

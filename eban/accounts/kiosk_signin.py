@@ -1,5 +1,6 @@
-"""Signing in at a kiosk: by ID card (a signed reading from the terminal's reader) or by face
-(1:1 against the photo on record, after separate consent). Face is never the only way in: every
+"""Signing in at a kiosk: by ID card (a signed reading from the terminal's reader, with the
+server's single-use number) or by face (only on a paired terminal, after separate consent, with a
+liveness challenge, then 1:1 against the photo on record). Face is never the only way in: every
 refusal points to the ID card and to the service window.
 
 The live image is used for the check and then dropped: it is not saved, logged or cached; the
@@ -9,6 +10,7 @@ audit record keeps the outcome and the distance only.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import secrets
 from typing import Any
@@ -21,14 +23,15 @@ from eban.core import audit
 from eban.core.exceptions import DomainError
 from eban.core.ratelimit import Limit, hit
 
-from . import actions, face, realperson
+from . import actions, face, liveness, realperson
 from .enums import VerificationMethod
 from .idcard import MAX_AGE_SECONDS, IdCardData, verify_reading
-from .models import CardReadingNonce, Citizen, id_number_index
+from .models import CardReadingNonce, Citizen, FaceAttempt, id_number_index
 
 logger = logging.getLogger(__name__)
 
 CONSENT_SECONDS = 5 * 60  # consent given at the kiosk holds for one sign-in attempt window
+CHALLENGE_VALID = datetime.timedelta(minutes=2)  # the frames must answer the challenge this soon
 FACE_ATTEMPTS = Limit("kiosk-face-id", count=5, seconds=10 * 60)  # per ID number
 FACE_ATTEMPTS_PER_TERMINAL = Limit(
     "kiosk-face-ip", count=30, seconds=10 * 60
@@ -94,26 +97,103 @@ def sign_in_by_card(message: dict, *, terminal: str) -> Citizen:
     return citizen
 
 
-def sign_in_by_face(id_number: str, live_image: bytes, *, consent_at: float | None, terminal: str) -> Citizen:
-    """The citizen with this ID number if the live image matches their photo on record."""
-    if not consent_valid(consent_at):
+# --- face sign-in: one FaceAttempt from the ID number to the decision --------------------------
+
+
+def no_terminal_error() -> DomainError:
+    return DomainError(
+        _(
+            "Face sign-in works only on a registered terminal. Please sign in with your ID card, or "
+            "ask at the service window."
+        ),
+        code="not_a_terminal",
+    )
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_face_attempt(id_number: str, *, terminal: str | None) -> str:
+    """Begin a face sign-in at a paired terminal; returns the token the session keeps (the ID
+    number itself is kept nowhere: the attempt holds its blind index until decided)."""
+    if not terminal:
+        raise no_terminal_error()
+    number = actions.clean_id_number(id_number)
+    token = secrets.token_urlsafe(24)
+    FaceAttempt.objects.create(
+        token_hash=_hash(token), terminal=terminal, id_number_index=id_number_index(number) or ""
+    )
+    return token
+
+
+def face_attempt(token: str | None, *, terminal: str | None) -> FaceAttempt | None:
+    """The undecided attempt of this session at this terminal, if any."""
+    if not token or not terminal:
+        return None
+    return FaceAttempt.objects.filter(
+        token_hash=_hash(token), terminal=terminal, decided_at__isnull=True
+    ).first()
+
+
+def give_consent(attempt: FaceAttempt) -> None:
+    attempt.consent_at = timezone.now()
+    attempt.save(update_fields=["consent_at"])
+
+
+def issue_challenge(attempt: FaceAttempt) -> str:
+    """Draw the liveness challenge for the camera page (a new one each time it is shown)."""
+    attempt.challenge = liveness.draw_challenge()
+    attempt.challenged_at = timezone.now()
+    attempt.save(update_fields=["challenge", "challenged_at"])
+    return attempt.challenge
+
+
+def _decide(attempt: FaceAttempt, *, passed: bool, reason: str) -> None:
+    FaceAttempt.objects.filter(pk=attempt.pk).update(passed=passed, reason=reason[:40], id_number_index="")
+
+
+def sign_in_by_face(token: str | None, frames: list[bytes], *, terminal: str | None) -> Citizen:
+    """The citizen of this attempt if the frames pass the liveness challenge and the straight one
+    matches their photo on record (or the real-person service says so). Each attempt is decided
+    once: the decision (pass or fail, why, terminal, time; no face data) stays with it."""
+    if not terminal:
+        raise no_terminal_error()
+    attempt = face_attempt(token, terminal=terminal)
+    consent_at = attempt.consent_at.timestamp() if attempt is not None and attempt.consent_at else None
+    if attempt is None or not consent_valid(consent_at):
         raise DomainError(
             _("Please agree to the face check first; the camera starts only after you agree."), code="consent"
         )
-    number = actions.clean_id_number(id_number)
-    hit(FACE_ATTEMPTS, id_number_index(number))
+    fresh = attempt.challenged_at and timezone.now() - attempt.challenged_at <= CHALLENGE_VALID
+    # Spend the attempt first: one UPDATE, so two checks sent at the same instant cannot both run.
+    if not fresh or not FaceAttempt.objects.filter(pk=attempt.pk, decided_at__isnull=True).update(
+        decided_at=timezone.now()
+    ):
+        _decide(attempt, passed=False, reason="no_challenge")
+        raise liveness.LivenessFailed(_("Please start the face check again."))
+    hit(FACE_ATTEMPTS, attempt.id_number_index or "-")
     hit(FACE_ATTEMPTS_PER_TERMINAL, terminal)
-    citizen = Citizen.objects.with_id_number(number).first()
-    if citizen is not None and citizen.photo:
-        with citizen.photo.open("rb") as reference:
-            result = face.verify(live_image, reference.read())
-        outcome = {"method": "face", "matched": result.matched, "distance": round(result.distance, 3)}
-    elif citizen is not None and realperson.is_configured():
-        answer = realperson.verifier().verify(name=citizen.name, id_number=number, live_image=live_image)
-        outcome = {"method": "ctid", "matched": answer.verified, "reference": answer.reference}
-    else:
-        raise _no_reference()
-    del live_image  # nothing of the capture outlives the check
+    citizen = Citizen.objects.filter(id_number_index=attempt.id_number_index).first()
+    try:
+        if citizen is None or not (citizen.photo or realperson.is_configured()):
+            raise _no_reference()
+        passed = liveness.check(frames, attempt.challenge)
+        if citizen.photo:
+            with citizen.photo.open("rb") as reference:
+                result = face.verify_descriptor(passed.frontal_descriptor, reference.read())
+            outcome = {"method": "face", "matched": result.matched, "distance": round(result.distance, 3)}
+        else:
+            answer = realperson.verifier().verify(
+                name=citizen.name, id_number=citizen.id_number, live_image=passed.frontal_image
+            )
+            outcome = {"method": "ctid", "matched": answer.verified, "reference": answer.reference}
+    except DomainError as exc:
+        _decide(attempt, passed=False, reason=getattr(exc, "reason", "") or exc.code)
+        raise
+    finally:
+        del frames  # nothing of the capture outlives the check
+    _decide(attempt, passed=outcome["matched"], reason="" if outcome["matched"] else "not_matched")
     audit.record(None, "accounts.citizen.sign_in", citizen, data={**outcome, "terminal": terminal})
     if not outcome["matched"]:
         raise FaceNotMatched(

@@ -14,7 +14,6 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,11 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from eban.core.exceptions import DomainError
 from eban.core.ratelimit import client_ip
 
-from . import actions, kiosk_signin
+from . import kiosk_signin, liveness
 from .idcard import SimulatedReader, sign_reading
 from .models import Citizen
 
-MAX_CAPTURE_BYTES = 2 * 1024 * 1024
+MAX_CAPTURE_BYTES = 2 * 1024 * 1024  # each frame
+FRAMES = 8  # frames the camera page sends: 2 looking straight, 6 following the prompt
 NEXT = "eban_kiosk_next"  # where to go after signing in (session)
 SIGN_IN_ID = "eban_kiosk_sign_in_id"  # one value per successful sign-in (session)
 
@@ -91,58 +91,83 @@ def card(request: HttpRequest) -> HttpResponse:
     )
 
 
+FACE_ATTEMPT = "eban_face_attempt"  # the session keeps only this token, never the ID number
+
+
+def _paired_terminal(request: HttpRequest) -> str:
+    """The code of the paired terminal this screen is (set by the kiosk app), else ""."""
+    return getattr(request, "kiosk_terminal_code", "")
+
+
+def _attempt(request: HttpRequest):
+    return kiosk_signin.face_attempt(request.session.get(FACE_ATTEMPT), terminal=_paired_terminal(request))
+
+
 @require_http_methods(["GET", "POST"])
 def face_start(request: HttpRequest) -> HttpResponse:
-    error = ""
-    if request.method == "POST":
+    terminal = _paired_terminal(request)
+    error = "" if terminal else kiosk_signin.no_terminal_error().message
+    if request.method == "POST" and terminal:
         try:
-            request.session["eban_face_id"] = actions.clean_id_number(request.POST.get("id_number", ""))
-            request.session.pop("eban_face_consent_at", None)
+            request.session[FACE_ATTEMPT] = kiosk_signin.start_face_attempt(
+                request.POST.get("id_number", ""), terminal=terminal
+            )
             return redirect("kiosk:face_consent")
         except DomainError as exc:
             error = exc.message
-    return render(request, "accounts/kiosk/face_start.html", {"error": error}, status=400 if error else 200)
+    status = 403 if not terminal else (400 if error else 200)
+    context = {"error": error, "paired": bool(terminal)}
+    return render(request, "accounts/kiosk/face_start.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def face_consent(request: HttpRequest) -> HttpResponse:
-    if not request.session.get("eban_face_id"):
+    attempt = _attempt(request)
+    if attempt is None:
         return redirect("kiosk:face_start")
     if request.method == "POST":
         if request.POST.get("consent") == "yes":
-            request.session["eban_face_consent_at"] = timezone.now().timestamp()
+            kiosk_signin.give_consent(attempt)
             return redirect("kiosk:face_camera")
-        request.session.pop("eban_face_id", None)
+        request.session.pop(FACE_ATTEMPT, None)
         return redirect("kiosk:card")
     return render(request, "accounts/kiosk/face_consent.html")
 
 
 def face_camera(request: HttpRequest) -> HttpResponse:
-    if not kiosk_signin.consent_valid(request.session.get("eban_face_consent_at")):
+    attempt = _attempt(request)
+    if attempt is None or not kiosk_signin.consent_valid(
+        attempt.consent_at.timestamp() if attempt.consent_at else None
+    ):
         return redirect("kiosk:face_consent")
-    return render(request, "accounts/kiosk/face_camera.html")
+    challenge = kiosk_signin.issue_challenge(attempt)
+    context = {"challenge": challenge, "prompt": liveness.PROMPTS[challenge], "frames": FRAMES}
+    return render(request, "accounts/kiosk/face_camera.html", context)
 
 
 @require_POST
 def face_check(request: HttpRequest) -> JsonResponse:
-    upload = request.FILES.get("capture")
+    uploads = request.FILES.getlist("frame")
     try:
-        if upload is None or upload.size > MAX_CAPTURE_BYTES:
+        if (
+            not uploads
+            or len(uploads) > liveness.MAX_FRAMES
+            or any(u.size > MAX_CAPTURE_BYTES for u in uploads)
+        ):
             raise DomainError(
                 _("No usable picture arrived from the camera. Please try again."), code="capture"
             )
         citizen = kiosk_signin.sign_in_by_face(
-            request.session.get("eban_face_id", ""),
-            upload.read(),
-            consent_at=request.session.get("eban_face_consent_at"),
-            terminal=_terminal(request),
+            request.session.pop(FACE_ATTEMPT, None),  # one check per attempt, pass or fail
+            [upload.read() for upload in uploads],
+            terminal=_paired_terminal(request),
         )
     except DomainError as exc:
-        return JsonResponse({"ok": False, "code": exc.code, "message": exc.message}, status=exc.status_code)
+        answer = {"ok": False, "code": exc.code, "message": exc.message, "again": reverse("kiosk:face_start")}
+        return JsonResponse(answer, status=exc.status_code)
     finally:
-        if upload is not None:
+        for upload in uploads:
             upload.close()
-    request.session.pop("eban_face_consent_at", None)
     _signed_in(request, citizen, "face")
     return JsonResponse({"ok": True, "next": reverse("kiosk:welcome")})
 

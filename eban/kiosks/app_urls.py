@@ -20,9 +20,9 @@ urlpatterns: list = [
     # The sign-in pages (eban.accounts.kiosk_views), as eban/accounts/kiosk_urls.py names them.
     path("sign-in/", sign_in.sign_in, name="sign_in"),
     path("sign-in/card/", views.at_terminal(sign_in.card), name="card"),
-    path("sign-in/face/", sign_in.face_start, name="face_start"),
-    path("sign-in/face/consent/", sign_in.face_consent, name="face_consent"),
-    path("sign-in/face/camera/", sign_in.face_camera, name="face_camera"),
+    path("sign-in/face/", views.at_terminal(sign_in.face_start), name="face_start"),
+    path("sign-in/face/consent/", views.at_terminal(sign_in.face_consent), name="face_consent"),
+    path("sign-in/face/camera/", views.at_terminal(sign_in.face_camera), name="face_camera"),
     path("sign-in/face/check/", views.at_terminal(sign_in.face_check), name="face_check"),
     path("welcome/", views.welcome, name="welcome"),
     path("sign-out/", sign_in.sign_out, name="sign_out"),

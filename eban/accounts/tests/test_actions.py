@@ -196,7 +196,9 @@ def test_a_bad_credit_code_is_refused():
 def two_departments():
     from eban.catalogue.testing import make_department
 
-    return make_department("330300-RS", "温州市人力资源和社会保障局"), make_department("330300-GA", "温州市公安局")
+    return make_department("330300-RS", "温州市人力资源和社会保障局"), make_department(
+        "330300-GA", "温州市公安局"
+    )
 
 
 def test_a_reviewer_cannot_make_anyone_staff(two_departments):

@@ -264,9 +264,11 @@ def test_the_answer_does_not_tell_whether_an_id_number_has_a_record(client, stat
 
     def words(response):
         text = response.content.decode()
-        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text).replace(
-            on_record.id_number, "N"
-        ).replace(unknown, "N")
+        return (
+            re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+            .replace(on_record.id_number, "N")
+            .replace(unknown, "N")
+        )
 
     assert words(first) == words(second)
     assert verifiers.calls == [on_record.id_number, unknown]
