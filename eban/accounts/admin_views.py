@@ -85,9 +85,13 @@ class CitizenIndexView(IdentityView):
     page_title = _("Citizens")
     allowed = staticmethod(can_view_citizens)
 
-    def get_context_data(self, **kwargs):
+    def post(self, request, *args, **kwargs):
+        """The search posts its number: an ID number or a phone never goes in a URL."""
+        return self.render_to_response(self.get_context_data(query=request.POST.get("q", "")))
+
+    def get_context_data(self, query: str = "", **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "").strip()
+        query = query.strip()[:40]
         citizens = Citizen.objects.select_related("household_division").order_by("-created_at")
         if query:
             found = find_citizens(query)

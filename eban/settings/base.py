@@ -207,6 +207,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     # django-axes reports every sign-in at INFO; its warnings (failures, lockouts) stay, masked.
     "loggers": {
+        # The development server's request lines go through the redacting handler too (Django
+        # gives them a handler of its own otherwise, which printed search queries unredacted).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "jieba": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # WeasyPrint reports every step of every certificate PDF at INFO; fontTools its font subsetting.
