@@ -171,6 +171,16 @@ def find_or_record_person(name: str, id_number: str, *, actor: Any) -> Citizen:
     return register_citizen(CitizenInput(name=name, id_number=id_number), actor=actor)
 
 
+def describe_sample(citizen: Citizen, note: str) -> None:
+    """Say who a sample person is in the demo and what for (shown on the kiosk's sample cards)."""
+    if not citizen.is_sample:
+        raise DomainError(_("Only sample citizens carry a demo role."), code="not_sample")
+    note = " ".join((note or "").split())[:100]
+    if citizen.sample_note != note:
+        citizen.sample_note = note
+        citizen.save(update_fields=["sample_note"])
+
+
 def mark_verified(citizen: Citizen, method: VerificationMethod, *, actor: Any = None) -> Citizen:
     citizen.verification_method = method
     citizen.verified_at = timezone.now()

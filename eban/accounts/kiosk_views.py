@@ -14,6 +14,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -61,7 +62,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def card(request: HttpRequest) -> HttpResponse:
-    samples = Citizen.objects.filter(is_sample=True).order_by("pk")[:6] if _simulated_reader() else []
+    samples = []
+    if _simulated_reader():  # the demo terminal: who each sample card is, and what it is for
+        today = timezone.localdate()
+        for citizen in Citizen.objects.filter(is_sample=True).order_by("pk")[:6]:
+            born = citizen.birth_date
+            citizen.age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+            samples.append(citizen)
     error = ""
     if request.method == "POST":
         try:

@@ -82,6 +82,8 @@ class Citizen(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    # Sample people only: who they are in the demo and what they are for (the kiosk's sample cards).
+    sample_note = models.CharField(_("sample person's role"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -372,6 +374,9 @@ class FaceAttempt(models.Model):
         verbose_name = _("face sign-in attempt")
         verbose_name_plural = _("face sign-in attempts")
 
+    def __str__(self) -> str:
+        return f"{self.terminal} {self.created_at:%Y-%m-%d %H:%M} {self.passed}"
+
 
 class CardReadingNonce(models.Model):
     """A number used once: the server gives it to one terminal's card reader, the reader signs it
@@ -386,3 +391,6 @@ class CardReadingNonce(models.Model):
     class Meta:
         verbose_name = _("card reading nonce")
         verbose_name_plural = _("card reading nonces")
+
+    def __str__(self) -> str:
+        return f"{self.terminal} {self.created_at:%Y-%m-%d %H:%M}"
