@@ -103,7 +103,15 @@ def make_turning_video(image, path: str | Path, *, towards: str = "left", fps: i
     """A looping video: 1.5 s looking straight, 1.5 s turned to `towards`, for the liveness step."""
     straight = ImageOps.pad(_picture(image), (WIDTH, HEIGHT), Image.Resampling.LANCZOS, color=BACKGROUND)
     turned = turned_face(straight, towards=towards)
-    frames = [to_i420(straight)] * int(1.5 * fps) + [to_i420(turned)] * int(1.5 * fps)
+    # A little noise makes each frame differ, as a real camera's sensor does (the check refuses
+    # the same picture sent several times).
+    noise = np.random.default_rng(7)
+
+    def noisy(picture: Image.Image) -> bytes:
+        pixels = np.asarray(picture, dtype=np.int16) + noise.integers(-2, 3, (HEIGHT, WIDTH, 1))
+        return to_i420(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)))
+
+    frames = [noisy(straight) for _ in range(int(1.5 * fps))] + [noisy(turned) for _ in range(int(1.5 * fps))]
     path = Path(path)
     with path.open("wb") as video:
         video.write(y4m_header(WIDTH, HEIGHT, fps))
