@@ -16,7 +16,7 @@ from eban.core.exceptions import DomainError
 
 from . import actions
 from .enums import Relationship
-from .grant_rules import MAX_MATTERS
+from .grants.rules import MAX_MATTERS
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 DEFAULT_GRANT_DAYS = 365

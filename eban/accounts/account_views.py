@@ -38,12 +38,15 @@ from eban.core.masking import mask_phone
 from eban.core.ratelimit import RateLimited, client_ip
 from eban.notifications.sms import sends_for_real
 
-from . import actions, codes, grant_rules, queries, signin
+from . import actions, queries
 from .account_forms import AgentForm, CodeForm, GrantForm, PhoneForm, ProxyForm, RealNameForm, RevokeForm
-from .acting import person_of
+from .grants import rules as grant_rules
+from .grants.acting import person_of
 from .models import Citizen, EnterpriseAgent
+from .signin import codes
+from .signin import web as signin
 
-logger = logging.getLogger("eban.accounts.signin")
+logger = logging.getLogger("eban.accounts.signin.web")
 
 SESSION_PHONE = "eban_signin_phone"  # encrypted
 SESSION_SENT_AT = "eban_signin_sent_at"

@@ -24,10 +24,11 @@ from eban.core import audit
 from eban.core.exceptions import Conflict, DomainError, PermissionDenied
 from eban.government.models import Department, Division
 
-from . import grant_rules, permissions, staffing
-from .creditcodes import check_credit_code
+from . import permissions
 from .enums import Relationship, StaffRole, VerificationMethod
-from .idnumbers import check_id_number
+from .grants import rules as grant_rules
+from .identity.creditcodes import check_credit_code
+from .identity.idnumbers import check_id_number
 from .models import (
     YEARLY_FACTS,
     Citizen,
@@ -39,6 +40,7 @@ from .models import (
     ProxyAuthorisation,
     StaffProfile,
 )
+from .staff import managing as staffing
 
 MAX_GRANT_DAYS = 5 * 366  # an authorisation lasts at most about five years
 _NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z·•.\- ]{0,49}$")
@@ -493,7 +495,7 @@ def set_staff(
 ) -> StaffProfile:
     """Attach an account to a department and divisions with roles; it becomes staff.
 
-    The actor must be allowed to (eban.accounts.staffing): a platform administrator sets anyone;
+    The actor must be allowed to (eban.accounts.staff.managing): a platform administrator sets anyone;
     a department administrator sets the officials of their own department with the everyday
     roles only (never themselves, never an administrator's role); nobody else sets anyone.
     `actor=None` is the system itself (loading the sample data, a management command)."""

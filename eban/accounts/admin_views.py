@@ -25,9 +25,11 @@ from eban.core import exceptions
 from eban.core.admin_views import StaffPage
 from eban.government.models import Department, Division
 
-from . import actions, otp, permissions, staffing
+from . import actions, permissions
 from .enums import StaffRole
 from .models import Citizen, Enterprise, EnterpriseAgent, StaffProfile
+from .staff import managing as staffing
+from .staff import otp
 
 PER_PAGE = 50
 REVEALABLE = {

@@ -11,7 +11,9 @@ from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from eban.core import audit
 
-from . import admin_views, lockout, log_actions, otp, otp_views, permissions, staffing
+from . import admin_views, log_actions, permissions
+from .staff import lockout, otp, otp_views
+from .staff import managing as staffing
 
 
 @hooks.register("register_admin_urls")

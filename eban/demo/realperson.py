@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from eban.accounts.realperson import RealPersonResult, ServiceUnavailable
+from eban.accounts.identity.realperson import RealPersonResult, ServiceUnavailable
 
 from .identities import sample_citizens
 

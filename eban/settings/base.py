@@ -177,8 +177,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "eban.accounts.lockout.client_ip"
-AXES_LOCKOUT_CALLABLE = "eban.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "eban.accounts.staff.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "eban.accounts.staff.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]

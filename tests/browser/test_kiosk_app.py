@@ -162,7 +162,7 @@ def _validates(pdf: bytes) -> None:
 
 
 def test_senior_card_at_a_kiosk_by_face(kiosk_page, live_server, kiosk, axe_scan, screenshot, monkeypatch):
-    from eban.accounts import liveness
+    from eban.accounts.identity import liveness
     from eban.applications.models import Application
     from eban.kiosks.models import KioskTransaction
 

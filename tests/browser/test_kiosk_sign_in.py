@@ -62,7 +62,7 @@ def paired(kiosk_page, live_server):
 
 @pytest.fixture
 def turn_left(monkeypatch):
-    from eban.accounts import liveness
+    from eban.accounts.identity import liveness
 
     monkeypatch.setattr(liveness, "draw_challenge", lambda: "left")
 

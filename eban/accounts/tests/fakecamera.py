@@ -4,7 +4,7 @@ Chromium plays such a file as its camera with
 `--use-fake-device-for-media-stream --use-file-for-fake-video-capture=/path/to/file.y4m` (looping it),
 so a kiosk page's face capture can be driven with a known face.
 
-The kiosk's liveness step asks the person to turn their head (eban.accounts.liveness). A photo
+The kiosk's liveness step asks the person to turn their head (eban.accounts.identity.liveness). A photo
 cannot turn, so `turned_face` imitates what a turn does to the landmarks the check reads: it
 slides the middle of the face (nose and mouth) sideways with a smooth warp while the eyes stay
 nearly put. It is a test fixture made from one sample photo — an honest stand-in for a person
@@ -83,7 +83,7 @@ def make_fake_camera_video(
 def turned_face(image, *, towards: str = "left", amount: float = 0.3) -> Image.Image:
     """The picture with its face's middle slid sideways, as a head turned to the person's
     `towards` ("left": the nose moves to the image's right, as the camera sees it)."""
-    from eban.accounts import face
+    from eban.accounts.identity import face
 
     picture = _picture(image)
     pixels = np.asarray(picture)

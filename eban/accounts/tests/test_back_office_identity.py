@@ -8,9 +8,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from eban.accounts import actions, otp
+from eban.accounts import actions
 from eban.accounts.enums import StaffRole
 from eban.accounts.models import StaffProfile
+from eban.accounts.staff import otp
 from eban.accounts.testing import authenticator, make_staff, staff_login
 from eban.accounts.tests import factories
 from eban.catalogue.testing import make_department, make_division

@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 from wagtail.models import ModelLogEntry
 
-from eban.accounts.idcard import IdCardData, sign_reading
+from eban.accounts.identity.idcard import IdCardData, sign_reading
 from eban.accounts.models import Citizen
 
 from . import factories
@@ -89,7 +89,7 @@ def test_a_card_reading_replayed_within_its_two_minutes_signs_in_once():
 
 
 def test_a_card_reading_made_for_another_terminal_is_refused(client):
-    from eban.accounts import kiosk_signin
+    from eban.accounts.signin import kiosk as kiosk_signin
 
     nonce = kiosk_signin.issue_card_nonce("WZ-330300-999")  # another terminal's reader was given it
     response = client.post(reverse("kiosk:card"), {"reading": _reading(nonce)})
@@ -159,7 +159,7 @@ def frames():
 
 
 def _challenge(monkeypatch, direction: str):
-    from eban.accounts import liveness
+    from eban.accounts.identity import liveness
 
     monkeypatch.setattr(liveness, "draw_challenge", lambda: direction)
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from eban.accounts import otp
+from eban.accounts.staff import otp
 from eban.accounts.testing import authenticator, code_for
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ so that a test can show the service was asked whether or not eban has a record.
 
 from __future__ import annotations
 
-from eban.accounts.realperson import RealPersonResult
+from eban.accounts.identity.realperson import RealPersonResult
 
 records: dict[str, str] = {}  # id_number -> name, as the state holds them
 calls: list[str] = []  # the ID numbers asked about, in order

@@ -68,7 +68,7 @@ def test_the_demo_check_confirms_no_one_but_the_sample_people(demo_settings):
 
 def test_the_demo_check_answers_nothing_outside_debug(settings):
     settings.DEBUG = False
-    from eban.accounts.realperson import ServiceUnavailable
+    from eban.accounts.identity.realperson import ServiceUnavailable
 
     row = sample_citizens()[0]
     with pytest.raises(ServiceUnavailable):

@@ -31,7 +31,7 @@ def confirmed_device(username: str):
     """The demo login's authenticator, if it still holds the public sample secret."""
     from django.contrib.auth import get_user_model
 
-    from eban.accounts import otp
+    from eban.accounts.staff import otp
 
     user = get_user_model().objects.filter(username=username).first()
     device = otp.confirmed_device(user) if user is not None else None

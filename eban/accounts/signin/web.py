@@ -3,12 +3,12 @@ real-name binding.
 
 A name and an ID number prove nothing (relatives, agents and anyone who saw a card know them), so
 the first sign-in binds a phone to a person only with proof tied to that person: the real-person
-service (eban.accounts.realperson) comparing a live photo with the state's record. The kiosk's ID
+service (eban.accounts.identity.realperson) comparing a live photo with the state's record. The kiosk's ID
 card reading and the service window are the other ways in. Until the person is proven, every answer
 is the same whether eban has a record of that ID number or not, and is reached by the same path
 (the service is asked before the records are read): the form reveals nobody.
 
-The code itself is eban.accounts.codes; the pages are eban.accounts.account_views.
+The code itself is eban.accounts.signin.codes; the pages are eban.accounts.account_views.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from eban.core import audit, ratelimit
 from eban.core.exceptions import Conflict, DomainError
 
-from . import actions, realperson
-from .enums import VerificationMethod
-from .models import Citizen, phone_index
+from .. import actions
+from ..enums import VerificationMethod
+from ..identity import realperson
+from ..models import Citizen, phone_index
 
-logger = logging.getLogger("eban.accounts.signin")
+logger = logging.getLogger("eban.accounts.signin.web")
 
 # Attempts for one verified phone, per hour: enough for typing mistakes, not for guessing.
 REAL_NAME_LIMIT = ratelimit.Limit("signin-real-name", 5, 3600)

@@ -23,10 +23,11 @@ from eban.core import audit
 from eban.core.exceptions import DomainError
 from eban.core.ratelimit import Limit, hit
 
-from . import actions, face, liveness, realperson
-from .enums import VerificationMethod
-from .idcard import MAX_AGE_SECONDS, IdCardData, verify_reading
-from .models import CardReadingNonce, Citizen, FaceAttempt, id_number_index
+from .. import actions
+from ..enums import VerificationMethod
+from ..identity import face, liveness, realperson
+from ..identity.idcard import MAX_AGE_SECONDS, IdCardData, verify_reading
+from ..models import CardReadingNonce, Citizen, FaceAttempt, id_number_index
 
 logger = logging.getLogger(__name__)
 

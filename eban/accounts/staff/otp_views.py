@@ -14,7 +14,8 @@ from eban.core.admin_views import StaffPage
 from eban.core.exceptions import DomainError
 from eban.core.ratelimit import RateLimited
 
-from . import otp, permissions
+from .. import permissions
+from ..staff import otp
 
 
 class CodeForm(forms.Form):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from eban.core.exceptions import DomainError
 
-from . import face
+from ..identity import face
 
 # The person's own left and right. In the camera's picture (not mirrored) the person's left is on
 # the right, so a turn to their left moves the nose towards larger x: a positive yaw.

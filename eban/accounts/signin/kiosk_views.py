@@ -22,9 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from eban.core.exceptions import DomainError
 from eban.core.ratelimit import client_ip
 
-from . import kiosk_signin, liveness
-from .idcard import SimulatedReader, sign_reading
-from .models import Citizen
+from ..identity import liveness
+from ..identity.idcard import SimulatedReader, sign_reading
+from ..models import Citizen
+from ..signin import kiosk as kiosk_signin
 
 MAX_CAPTURE_BYTES = 2 * 1024 * 1024  # each frame
 FRAMES = 8  # frames the camera page sends: 2 looking straight, 6 following the prompt

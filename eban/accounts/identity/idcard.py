@@ -6,7 +6,7 @@ reading that any browser could have typed, so a reading arrives **signed**: an H
 the canonical JSON of the reading with the reader key (`EBAN_ID_CARD_READER_KEY`, one key for
 every reader; a key per terminal is not built yet). `verify_reading` checks the signature, the
 freshness (a reading older than two minutes is refused) and the card's content. Each reading also
-carries a number the server gave that terminal's card page (`nonce`): eban.accounts.kiosk_signin
+carries a number the server gave that terminal's card page (`nonce`): eban.accounts.signin.kiosk
 accepts it once, at that terminal only, so a reading copied off the wire signs no one in again.
 
 `SimulatedReader` stands in for the hardware on the demo terminal: it "reads" a sample card and
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from eban.core.exceptions import DomainError
 
-from .idnumbers import check_id_number
+from ..identity.idnumbers import check_id_number
 
 MAX_AGE_SECONDS = 120
 MAX_PHOTO_BYTES = 200 * 1024  # the card's photo is ~40 kB once decoded
@@ -48,7 +48,7 @@ class IdCardData:
     issuing_authority: str = ""
     valid_until: str = ""  # YYYY-MM-DD, or 长期 (no end)
     read_at: float = field(default_factory=time.time)
-    nonce: str = ""  # the server's number for this reading (see eban.accounts.kiosk_signin)
+    nonce: str = ""  # the server's number for this reading (see eban.accounts.signin.kiosk)
 
 
 class IdCardReader(Protocol):
