@@ -359,6 +359,7 @@ def _proxy_detail_page(request: HttpRequest, grant, form: RevokeForm, status: in
     context = {
         "grant": grant,
         "given": grant.principal_id == request.citizen.pk,
+        "stepping_down": grant.principal_id != request.citizen.pk,
         "form": form,
         "today": timezone.localdate(),
         "section": "proxies",
@@ -475,7 +476,7 @@ def _agent_detail_page(request: HttpRequest, grant: EnterpriseAgent, form: Revok
     context = {
         "grant": grant,
         "enterprise": grant.enterprise,
-        "mine": grant.agent_id == request.citizen.pk,
+        "stepping_down": grant.agent_id == request.citizen.pk,
         "form": form,
         "today": timezone.localdate(),
         "section": "enterprises",
