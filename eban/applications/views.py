@@ -10,8 +10,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from eban.accounts.account_views import citizen_required
 from eban.accounts.queries import enterprises_for, proxies_held
+from eban.accounts.views import citizen_required
 from eban.catalogue.models import Matter
 from eban.core.exceptions import DomainError
 

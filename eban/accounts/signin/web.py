@@ -8,7 +8,7 @@ card reading and the service window are the other ways in. Until the person is p
 is the same whether eban has a record of that ID number or not, and is reached by the same path
 (the service is asked before the records are read): the form reveals nobody.
 
-The code itself is eban.accounts.signin.codes; the pages are eban.accounts.account_views.
+The code itself is eban.accounts.signin.codes; the pages are eban.accounts.views.
 """
 
 from __future__ import annotations

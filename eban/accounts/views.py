@@ -39,7 +39,7 @@ from eban.core.ratelimit import RateLimited, client_ip
 from eban.notifications.sms import sends_for_real
 
 from . import actions, queries
-from .account_forms import AgentForm, CodeForm, GrantForm, PhoneForm, ProxyForm, RealNameForm, RevokeForm
+from .forms import AgentForm, CodeForm, GrantForm, PhoneForm, ProxyForm, RealNameForm, RevokeForm
 from .grants import rules as grant_rules
 from .grants.acting import person_of
 from .models import Citizen, EnterpriseAgent
