@@ -1,7 +1,8 @@
-"""The terminal's sign-in pages: ID card or face (consent first). Thin: the checks are in
-kiosk_signin. The kiosk app (eban.kiosks, /kiosk/) serves these pages inside its own: it tells
-them which terminal they run on (`request.kiosk_terminal_code`, set by the app; the client's
-address otherwise) and where the citizen was going (`?next=`, a local /kiosk/ path kept in the
+"""The terminal's sign-in pages: ID card or face (consent first, paired terminals only). Thin:
+the checks are in eban.accounts.signin.kiosk. The kiosk app (eban.kiosks, /kiosk/) serves these
+pages inside its own: it tells them which paired terminal they run on (`request.kiosk_terminal_code`,
+set by the app from the pairing cookie; a card reading at an unpaired screen is bound to the
+client's address instead, and face sign-in is refused there) and where the citizen was going (`?next=`, a local /kiosk/ path kept in the
 session until the sign-in succeeds)."""
 
 from __future__ import annotations
