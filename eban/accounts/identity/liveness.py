@@ -89,10 +89,19 @@ def check(frames: Sequence[bytes], challenge: str) -> Passed:
         raise _failed("repeated_frames")  # the same picture sent again is not a moving person
     sign = CHALLENGES[challenge]
     seen = []
+    missed: DomainError | None = None
     for image in distinct:
         pixels = face.decode(image)
-        found = face.single_face(pixels)
+        try:
+            found = face.single_face(pixels)
+        except DomainError as exc:  # a blurred or empty frame mid-turn is skipped; two people are not
+            if exc.code != "face_not_found":
+                raise
+            missed = exc
+            continue
         seen.append((sign * yaw(face.landmarks(pixels, found)), pixels, found, image))
+    if len(seen) < MIN_FRAMES:
+        raise missed or _failed("frames")
     straight = min(seen, key=lambda item: abs(item[0]))
     turned = max(seen, key=lambda item: item[0])
     if abs(straight[0]) > FRONTAL:

@@ -286,3 +286,24 @@ def test_sign_out_wipes_the_session(screen, villager, frames, monkeypatch):
     _check(screen, frames["left"])
     screen.post(reverse("kiosk:sign_out"))
     assert screen.get(reverse("kiosk:welcome"))["Location"] == reverse("kiosk:sign_in")
+
+
+def test_a_frame_without_a_face_among_good_ones_is_skipped(screen, villager, frames, monkeypatch):
+    from skimage import data
+
+    _challenge(monkeypatch, "left")
+    _to_camera(screen, villager)
+    response = _check(screen, [_jpeg(data.coffee()), *frames["left"]])
+    assert response.status_code == 200 and response.json()["ok"], response.json()
+
+
+def test_frames_without_a_face_are_refused_with_a_way_out(screen, villager, monkeypatch):
+    from skimage import data
+
+    _challenge(monkeypatch, "left")
+    _to_camera(screen, villager)
+    coffee = data.coffee()
+    images = [_jpeg(coffee), _jpeg(coffee[::-1]), _jpeg(coffee[:, ::-1])]
+    response = _check(screen, images)
+    assert response.status_code == 400 and response.json()["code"] == "face_not_found"
+    assert response.json()["again"]
