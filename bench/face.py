@@ -1,4 +1,4 @@
-"""Face verification on a 640×480 capture (eban.accounts.face): target median < 400 ms end to end.
+"""Face verification on a 640×480 capture (eban.accounts.identity.face): target median < 400 ms end to end.
 
 The capture is made from scikit-image's `astronaut` photo (Eileen Collins, NASA): framed to 640×480
 with her face about 190 pixels wide, as a kiosk camera would take it, and JPEG-encoded at quality 90

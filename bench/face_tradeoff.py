@@ -1,4 +1,4 @@
-"""False matches and false non-matches of the face check (eban.accounts.face) against the threshold.
+"""False matches and false non-matches of the face check (eban.accounts.identity.face) against the threshold.
 
 Every pair of face descriptors that can be built offline from photos that packages ship is compared:
 

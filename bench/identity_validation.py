@@ -39,7 +39,7 @@ def _setup_django() -> None:
 
 
 def generate_id_numbers(count: int, rng: random.Random) -> list[str]:
-    from eban.accounts.idnumbers import check_character
+    from eban.accounts.identity.idnumbers import check_character
 
     start = date(1930, 1, 1).toordinal()
     span = date(2024, 12, 31).toordinal() - start
@@ -74,7 +74,7 @@ def generate_id_numbers(count: int, rng: random.Random) -> list[str]:
 
 
 def generate_credit_codes(count: int, rng: random.Random) -> list[str]:
-    from eban.accounts.creditcodes import ALPHABET, check_character, organisation_check_character
+    from eban.accounts.identity.creditcodes import ALPHABET, check_character, organisation_check_character
 
     values = []
     for i in range(count):
@@ -115,8 +115,8 @@ def run(quick: bool = False) -> list[dict]:
     _setup_django()
     from django.utils import translation
 
-    from eban.accounts.creditcodes import check_credit_code, is_valid_credit_code
-    from eban.accounts.idnumbers import check_id_number, is_valid_id_number
+    from eban.accounts.identity.creditcodes import check_credit_code, is_valid_credit_code
+    from eban.accounts.identity.idnumbers import check_id_number, is_valid_id_number
 
     from .ceilings import bare_length_check, beside, seconds_over
     from .common import result

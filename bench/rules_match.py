@@ -63,7 +63,7 @@ def fill(n: int, seed: int = 0) -> dict:
     from django.utils import timezone
 
     from bench.generate import COUNTIES, ensure_reference_data
-    from eban.accounts.idnumbers import check_character
+    from eban.accounts.identity.idnumbers import check_character
     from eban.accounts.models import Citizen
     from eban.core.bulk import gc_paused, row_writer
     from eban.government.models import Division, DivisionLevel

@@ -49,7 +49,7 @@ load_sample(with_users=False)
 call_command("demo_ca", verbosity=0)
 import datetime, random
 from eban.accounts import actions
-from eban.accounts.idnumbers import check_character
+from eban.accounts.identity.idnumbers import check_character
 rng = random.Random(7)
 for i in range({n}):
     birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 25))

@@ -21,7 +21,7 @@ urlpatterns = [
     path("kiosks/", include("eban.kiosks.finder_urls")),
     path("applications/", include("eban.applications.urls")),
     path("account/messages/", include("eban.notifications.urls")),
-    path("account/", include("eban.accounts.account_urls")),
+    path("account/", include("eban.accounts.urls")),
     path("", include("eban.workdays.urls")),
     path("", include("eban.certificates.urls")),
     path("", include("eban.catalogue.urls")),

@@ -24,10 +24,11 @@ from eban.core import audit
 from eban.core.exceptions import Conflict, DomainError, PermissionDenied
 from eban.government.models import Department, Division
 
-from . import grant_rules, permissions
-from .creditcodes import check_credit_code
+from . import permissions
 from .enums import Relationship, StaffRole, VerificationMethod
-from .idnumbers import check_id_number
+from .grants import rules as grant_rules
+from .identity.creditcodes import check_credit_code
+from .identity.idnumbers import check_id_number
 from .models import (
     YEARLY_FACTS,
     Citizen,
@@ -39,6 +40,7 @@ from .models import (
     ProxyAuthorisation,
     StaffProfile,
 )
+from .staff import managing as staffing
 
 MAX_GRANT_DAYS = 5 * 366  # an authorisation lasts at most about five years
 _NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z·•.\- ]{0,49}$")
@@ -169,6 +171,16 @@ def find_or_record_person(name: str, id_number: str, *, actor: Any) -> Citizen:
     """The citizen with this ID number (the name must match), recorded if new: how a relative or
     an agent is named by the person who authorises them."""
     return register_citizen(CitizenInput(name=name, id_number=id_number), actor=actor)
+
+
+def describe_sample(citizen: Citizen, note: str) -> None:
+    """Say who a sample person is in the demo and what for (shown on the kiosk's sample cards)."""
+    if not citizen.is_sample:
+        raise DomainError(_("Only sample citizens carry a demo role."), code="not_sample")
+    note = " ".join((note or "").split())[:100]
+    if citizen.sample_note != note:
+        citizen.sample_note = note
+        citizen.save(update_fields=["sample_note"])
 
 
 def mark_verified(citizen: Citizen, method: VerificationMethod, *, actor: Any = None) -> Citizen:
@@ -459,6 +471,20 @@ def ensure_role_groups() -> dict[str, Group]:
     return {role.value: Group.objects.get_or_create(name=role.group_name)[0] for role in StaffRole}
 
 
+def _ensure_can_set_staff(actor: Any, user: Any, department: Department | None, roles: list[str]) -> None:
+    current = StaffProfile.objects.filter(user=user).first()
+    refused = PermissionDenied(_("You may not give these roles to this account."))
+    if not staffing.can_manage(actor, user, current):
+        raise refused
+    if staffing.is_platform_admin(actor):
+        return
+    kept = current.roles if current is not None else set()
+    if set(roles) - set(staffing.assignable_roles(actor)) - kept:
+        raise refused
+    if department is None or department.pk != staffing.managed_department_id(actor):
+        raise refused
+
+
 def set_staff(
     user: Any,
     *,
@@ -467,11 +493,18 @@ def set_staff(
     roles: Iterable[str] = (),
     actor: Any,
 ) -> StaffProfile:
-    """Attach an account to a department and divisions with roles; it becomes staff."""
+    """Attach an account to a department and divisions with roles; it becomes staff.
+
+    The actor must be allowed to (eban.accounts.staff.managing): a platform administrator sets anyone;
+    a department administrator sets the officials of their own department with the everyday
+    roles only (never themselves, never an administrator's role); nobody else sets anyone.
+    `actor=None` is the system itself (loading the sample data, a management command)."""
     roles = sorted(set(roles))
     unknown = [r for r in roles if r not in StaffRole.values]
     if unknown:
         raise DomainError(_("Unknown role: %(role)s.") % {"role": ", ".join(unknown)}, code="role")
+    if actor is not None:
+        _ensure_can_set_staff(actor, user, department, roles)
     groups = ensure_role_groups()
     with transaction.atomic():
         profile, created = StaffProfile.objects.get_or_create(user=user, defaults={"department": department})

@@ -20,15 +20,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.core import exceptions
 from eban.core.admin_views import StaffPage
 from eban.government.models import Department, Division
 
-from . import actions, otp, permissions, staffing
+from . import actions, permissions
 from .enums import StaffRole
 from .models import Citizen, Enterprise, EnterpriseAgent, StaffProfile
+from .staff import managing as staffing
+from .staff import otp
 
 PER_PAGE = 50
 REVEALABLE = {
@@ -47,14 +48,6 @@ class PermissionMenuItem(MenuItem):
 
     def is_shown(self, request):
         return bool(self.test(request.user))
-
-
-def can_view_citizens(user) -> bool:
-    return bool(user.is_active and user.has_perm("accounts.view_citizen"))
-
-
-def can_view_enterprises(user) -> bool:
-    return bool(user.is_active and user.has_perm("accounts.view_enterprise"))
 
 
 class IdentityView(StaffPage):
@@ -83,11 +76,15 @@ def find_citizens(query: str):
 class CitizenIndexView(IdentityView):
     template_name = "accounts/admin/citizens.html"
     page_title = _("Citizens")
-    allowed = staticmethod(can_view_citizens)
+    allowed = staticmethod(permissions.can_view_citizens)
 
-    def get_context_data(self, **kwargs):
+    def post(self, request, *args, **kwargs):
+        """The search posts its number: an ID number or a phone never goes in a URL."""
+        return self.render_to_response(self.get_context_data(query=request.POST.get("q", "")))
+
+    def get_context_data(self, query: str = "", **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "").strip()
+        query = query.strip()[:40]
         citizens = Citizen.objects.select_related("household_division").order_by("-created_at")
         if query:
             found = find_citizens(query)
@@ -104,7 +101,7 @@ class CitizenIndexView(IdentityView):
 
 class CitizenDetailView(IdentityView):
     template_name = "accounts/admin/citizen.html"
-    allowed = staticmethod(can_view_citizens)
+    allowed = staticmethod(permissions.can_view_citizens)
 
     def get_page_title(self):
         return _("Citizen %(name)s") % {"name": self.citizen.masked_name}
@@ -169,7 +166,7 @@ class EnterpriseIndexView(IdentityView):
     template_name = "accounts/admin/enterprises.html"
     page_title = _("Enterprises")
     header_icon = "site"
-    allowed = staticmethod(can_view_enterprises)
+    allowed = staticmethod(permissions.can_view_enterprises)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -184,7 +181,7 @@ class EnterpriseIndexView(IdentityView):
 class EnterpriseDetailView(IdentityView):
     template_name = "accounts/admin/enterprise.html"
     header_icon = "site"
-    allowed = staticmethod(can_view_enterprises)
+    allowed = staticmethod(permissions.can_view_enterprises)
 
     def load(self, pk, **kwargs):
         self.enterprise = get_object_or_404(
@@ -209,7 +206,7 @@ class EnterpriseDetailView(IdentityView):
             facts=enterprise.facts.order_by("key", "-year"),
             tags=enterprise.tags.order_by("name"),
             agents=enterprise.agents.in_force().count(),
-            can_view_citizens=can_view_citizens(self.request.user),
+            can_view_citizens=permissions.can_view_citizens(self.request.user),
         )
         return context
 
@@ -307,24 +304,23 @@ class StaffIndexView(IdentityView):
         return context
 
 
-class StaffFormView(WagtailAdminTemplateMixin, FormView):
+class StaffFormView(StaffPage, FormView):
     template_name = "accounts/admin/staff_form.html"
     header_icon = "group"
     form_class = StaffForm
     profile: StaffProfile | None = None
 
-    def dispatch(self, request, *args, pk=None, **kwargs):
+    def allowed(self, user) -> bool:
+        return bool(staffing.assignable_roles(user))  # a platform or department administrator
+
+    def load(self, pk=None, **kwargs) -> None:
+        user = self.request.user
         if pk is not None:
-            self.profile = get_object_or_404(
-                staffing.visible_staff(request.user).select_related("user"), pk=pk
-            )
-            if not staffing.can_manage(request.user, self.profile.user, self.profile):
+            self.profile = get_object_or_404(staffing.visible_staff(user).select_related("user"), pk=pk)
+            if not staffing.can_manage(user, self.profile.user, self.profile):
                 raise PermissionDenied
-        elif not (
-            request.user.has_perm("accounts.add_staffprofile") and staffing.assignable_roles(request.user)
-        ):
+        elif not user.has_perm("accounts.add_staffprofile"):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
         if self.profile is None:
@@ -385,15 +381,22 @@ class StaffFormView(WagtailAdminTemplateMixin, FormView):
         return redirect("accounts_staff_edit", pk=profile.pk)
 
 
-def reset_second_factor(request, pk):
+class ResetSecondFactorView(StaffPage):
     """POST: forget an official's authenticator (audited); platform administrators only."""
-    profile = get_object_or_404(staffing.visible_staff(request.user).select_related("user"), pk=pk)
-    if request.method != "POST" or not staffing.can_reset_second_factor(request.user):
-        raise PermissionDenied
-    otp.reset_devices(profile.user, actor=request.user)
-    messages.success(
-        request,
-        _("The authenticator of %(username)s was reset: a new one is set up at the next sign-in.")
-        % {"username": profile.user.get_username()},
-    )
-    return redirect("accounts_staff_edit", pk=profile.pk)
+
+    http_method_names = ["post"]
+    allowed = staticmethod(staffing.can_reset_second_factor)
+
+    def load(self, pk, **kwargs) -> None:
+        self.profile = get_object_or_404(
+            staffing.visible_staff(self.request.user).select_related("user"), pk=pk
+        )
+
+    def post(self, request, *args, **kwargs):
+        otp.reset_devices(self.profile.user, actor=request.user)
+        messages.success(
+            request,
+            _("The authenticator of %(username)s was reset: a new one is set up at the next sign-in.")
+            % {"username": self.profile.user.get_username()},
+        )
+        return redirect("accounts_staff_edit", pk=self.profile.pk)

@@ -18,8 +18,8 @@ from eban.core import ratelimit
 from eban.core.api_common import ApiError
 from eban.core.exceptions import DomainError
 
-from .creditcodes import check_credit_code
-from .idnumbers import check_id_number
+from .identity.creditcodes import check_credit_code
+from .identity.idnumbers import check_id_number
 
 router = Router(tags=["identity"])
 

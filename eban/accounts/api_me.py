@@ -13,7 +13,7 @@ from ninja.security import django_auth
 from eban.core.api_common import ApiError
 
 from . import queries
-from .acting import person_of
+from .grants.acting import person_of
 from .models import Citizen, ProxyAuthorisation
 
 router = Router(auth=django_auth, tags=["me"])

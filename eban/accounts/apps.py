@@ -9,8 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and identity")
 
     def ready(self):
-        from . import lockout, roles
+        from .staff import lockout, roles
 
         # The staff roles' groups follow eban/accounts/roles.py after every migrate.
-        post_migrate.connect(roles.sync_after_migrate, sender=self, dispatch_uid="eban.accounts.roles")
+        post_migrate.connect(roles.sync_after_migrate, sender=self, dispatch_uid="eban.accounts.staff.roles")
         lockout.connect()

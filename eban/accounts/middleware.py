@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import otp
+from .staff import otp
 
 # Back-office pages that work before the second factor: signing in and out, the code pages
 # themselves, and what they load (the icon sprite, the JavaScript translations).

@@ -82,6 +82,8 @@ class Citizen(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    # Sample people only: who they are in the demo and what they are for (the kiosk's sample cards).
+    sample_note = models.CharField(_("sample person's role"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -347,3 +349,48 @@ class LoginCode(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+class FaceAttempt(models.Model):
+    """One face sign-in at a paired terminal, from the ID number to the decision.
+
+    It holds what the attempt needs between its pages instead of the session: the blind index of
+    the ID number (never the number; cleared once decided), when consent was given, and the random
+    challenge the server drew for the liveness step. Once decided it is the record of the decision:
+    pass or fail, why, at which terminal, when. It never holds a face, a picture or a descriptor."""
+
+    token_hash = models.CharField(max_length=64, unique=True)  # sha256 of the session's token
+    terminal = models.CharField(_("terminal"), max_length=64, db_index=True)
+    id_number_index = models.CharField(max_length=128, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    challenge = models.CharField(_("challenge"), max_length=10, blank=True)
+    challenged_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True)
+    reason = models.CharField(_("reason"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("face sign-in attempt")
+        verbose_name_plural = _("face sign-in attempts")
+
+    def __str__(self) -> str:
+        return f"{self.terminal} {self.created_at:%Y-%m-%d %H:%M} {self.passed}"
+
+
+class CardReadingNonce(models.Model):
+    """A number used once: the server gives it to one terminal's card reader, the reader signs it
+    into its reading, and the reading signs in once, at that terminal (kept in the database so
+    that it holds across processes)."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    terminal = models.CharField(_("terminal"), max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("card reading nonce")
+        verbose_name_plural = _("card reading nonces")
+
+    def __str__(self) -> str:
+        return f"{self.terminal} {self.created_at:%Y-%m-%d %H:%M}"

@@ -96,3 +96,16 @@ def has_role(user: Any, role: StaffRole) -> bool:
 
 def can_view_unmasked(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_perm("accounts.view_unmasked"))
+
+
+def can_view_citizens(user: Any) -> bool:
+    return bool(user.is_active and user.has_perm("accounts.view_citizen"))
+
+
+def can_view_enterprises(user: Any) -> bool:
+    return bool(user.is_active and user.has_perm("accounts.view_enterprise"))
+
+
+def can_use_second_factor(user: Any) -> bool:
+    """The second sign-in step's pages: an account that passed the password step."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)

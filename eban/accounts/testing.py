@@ -6,7 +6,7 @@ from __future__ import annotations
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import otp
+from .staff import otp
 
 
 def authenticator(user, *, key: str | None = None) -> TOTPDevice:

@@ -11,7 +11,9 @@ from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from eban.core import audit
 
-from . import admin_views, lockout, log_actions, otp, otp_views, staffing
+from . import admin_views, log_actions, permissions
+from .staff import lockout, otp, otp_views
+from .staff import managing as staffing
 
 
 @hooks.register("register_admin_urls")
@@ -32,7 +34,7 @@ def register_identity_urls():
         path("identity/staff/<int:pk>/", admin_views.StaffFormView.as_view(), name="accounts_staff_edit"),
         path(
             "identity/staff/<int:pk>/reset-authenticator/",
-            admin_views.reset_second_factor,
+            admin_views.ResetSecondFactorView.as_view(),
             name="accounts_staff_reset_otp",
         ),
     ]
@@ -44,9 +46,9 @@ def register_identity_menu():
     menu = Menu(
         items=[
             item(_("Citizens"), reverse("accounts_citizens"), name="citizens", icon_name="user",
-                 order=1, test=admin_views.can_view_citizens),
+                 order=1, test=permissions.can_view_citizens),
             item(_("Enterprises"), reverse("accounts_enterprises"), name="enterprises", icon_name="site",
-                 order=2, test=admin_views.can_view_enterprises),
+                 order=2, test=permissions.can_view_enterprises),
             item(_("Staff"), reverse("accounts_staff"), name="staff", icon_name="group",
                  order=3, test=staffing.can_view_staff),
         ]

@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eban.accounts.acting import Acting
 from eban.accounts.enums import StaffRole
+from eban.accounts.grants.acting import Acting
 from eban.accounts.models import Citizen
 from eban.accounts.permissions import code_prefix
 from eban.catalogue.models import Matter

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from eban.accounts.acting import Acting, act_for
+from eban.accounts.grants.acting import Acting, act_for
 from eban.accounts.models import Citizen, Enterprise
 from eban.core.exceptions import DomainError, PermissionDenied
 from eban.government.models import Division

@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from eban.accounts.acting import Acting
+from eban.accounts.grants.acting import Acting
 from eban.accounts.models import Citizen, Enterprise
 from eban.rules.variables import CITIZEN, ENTERPRISE, facts_for
 

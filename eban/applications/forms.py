@@ -27,7 +27,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from eban.accounts.idnumbers import check_id_number
+from eban.accounts.identity.idnumbers import check_id_number
 from eban.core.exceptions import DomainError
 
 TYPES = {"string", "integer", "number", "boolean"}

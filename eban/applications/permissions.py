@@ -1,15 +1,15 @@
 """Who may do what to an application. Staff: a reviewer or a department administrator whose
 scope (department and divisions, eban.accounts.permissions) holds the case. Applicant side: the
 applicant, or whoever acts for them (proxy, enterprise agent) by an authorisation in force that
-covers the matter (eban.accounts.acting)."""
+covers the matter (eban.accounts.grants.acting)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from eban.accounts import permissions as staff_permissions
-from eban.accounts.acting import Acting, act_for
 from eban.accounts.enums import StaffRole
+from eban.accounts.grants.acting import Acting, act_for
 
 from .models import Application
 

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from eban.accounts.account_views import citizen_required
 from eban.accounts.queries import enterprises_for, proxies_held
+from eban.accounts.views import citizen_required
 from eban.catalogue.models import Matter
 from eban.core.exceptions import DomainError
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from eban.accounts import actions as accounts
 from eban.accounts import permissions as staff_permissions
-from eban.accounts.acting import Acting
 from eban.accounts.enums import VerificationMethod
+from eban.accounts.grants.acting import Acting
 from eban.core.exceptions import PermissionDenied
 
 from . import actions, instant, permissions

@@ -11,7 +11,12 @@ exception text and in the stack text:
 - anything shaped like an 18-character ID number (17 digits and a digit or X, not part of
   a longer run of letters or digits) with `[id number]`;
 - a mainland mobile number (1[3-9] and 9 more digits, optionally +86 and separators, not
-  part of a longer digit run) with `[phone]`.
+  part of a longer digit run) with `[phone]`;
+- the same values as they appear in a URL (a request line of the development server's log:
+  separators written `+`, `%20` or `%2D`, `%2B86`, a lower-case `x`).
+
+The development server's request log (the `django.server` logger) has a handler of Django's
+own; settings.LOGGING sends it through the console handler, so this filter sees it too.
 
 It never drops a record. False positives (an 18-digit order number) are redacted too.
 """
@@ -21,8 +26,11 @@ from __future__ import annotations
 import logging
 import re
 
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![0-9])")
+_SEP = r"(?:[\s+-]|%20|%2[Dd])?"  # a separator as typed, or as a URL encodes it
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{6}" + _SEP + r"\d{8}" + _SEP + r"\d{3}[0-9Xx](?![0-9A-Za-z])")
+MOBILE = re.compile(
+    r"(?<![0-9])(?:(?:\+|%2[Bb])?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}(?![0-9])"
+)
 ID_NUMBER_MARK = "[id number]"
 PHONE_MARK = "[phone]"
 

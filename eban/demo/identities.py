@@ -60,6 +60,7 @@ def load_identities(path: Path = SAMPLE_FILE) -> int:
                 ),
                 is_sample=True,
             )
+            actions.describe_sample(citizen, row.get("for_zh", ""))
             if row.get("photo") and not citizen.photo:
                 photo = sample_photo(row["photo"])
                 if photo:
@@ -134,8 +135,35 @@ def load_identities(path: Path = SAMPLE_FILE) -> int:
 
 
 def sample_citizens() -> list[dict[str, Any]]:
-    """For `eban demo` to print: who the sample people are (masked) and how to sign in."""
+    """The sample people as identities.json has them (invented: they belong to no one)."""
     import json
 
     doc = json.loads(SAMPLE_FILE.read_text(encoding="utf-8"))
     return doc["citizens"]
+
+
+def age_on(id_number: str, today: datetime.date) -> int:
+    born = datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def sample_people_lines(base: str, today: datetime.date | None = None) -> list[str]:
+    """What `eban demo` prints about the sample people: who each is and what for, and the full
+    name, ID number and phone needed to sign in as them (sample data, printed as such)."""
+    today = today or timezone.localdate()
+    lines = [
+        "  样例市民（虚构的样例数据：身份证号格式有效但不属于任何人，手机号为虚拟号段） / Sample citizens "
+        "(INVENTED sample data: the ID numbers are well formed but belong to no one; 170 numbers are virtual)",
+        f"  首次短信登录 first SMS sign-in: {base}/account/sign-in/ → 手机号 phone → 验证码（打印在本控制台） "
+        "the code (printed on this console) → 姓名与身份证号 name and ID number. 演示的模拟实人核验只确认这些样例身份，"
+        "无需照片 / The demo's simulated real-person check confirms these sample identities only; no photo needed.",
+        f"  自助终端 at the kiosk: {base}/kiosk/sign-in/card/ → 样例身份证 sample card (无读卡器 no reader), "
+        "或刷脸 or by face (王阿公, 仅限已配对终端 paired terminals only)",
+    ]
+    for person in sample_citizens():
+        age = age_on(person["id_number"], today)
+        lines.append(
+            f"    {person['name']:<4} {person['id_number']}  {person.get('phone', ''):<11}  {age}岁 "
+            f"{person.get('for_zh', '')} / {age}, {person.get('for_en', '')}"
+        )
+    return lines

@@ -25,8 +25,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
-from eban.accounts import kiosk_views
 from eban.accounts.models import Citizen
+from eban.accounts.signin import kiosk_views
 from eban.applications import apply as applying
 from eban.applications import deadlines, forms, materials, queries
 from eban.applications.actions import needs_certificate

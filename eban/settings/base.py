@@ -184,8 +184,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "eban.accounts.lockout.client_ip"
-AXES_LOCKOUT_CALLABLE = "eban.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "eban.accounts.staff.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "eban.accounts.staff.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
@@ -218,6 +218,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     # django-axes reports every sign-in at INFO; its warnings (failures, lockouts) stay, masked.
     "loggers": {
+        # The development server's request lines go through the redacting handler too (Django
+        # gives them a handler of its own otherwise, which printed search queries unredacted).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "jieba": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # WeasyPrint reports every step of every certificate PDF at INFO; fontTools its font subsetting.

@@ -31,18 +31,20 @@ def sample_face_jpeg() -> bytes:
 
 @pytest.fixture(scope="session")
 def fake_camera_video(tmp_path_factory) -> Path:
-    """A Y4M video of the sample face: Chromium's camera in every browser test shows it."""
+    """A Y4M video of the sample face turning left: Chromium's camera in every browser test shows it."""
     import io
 
     from PIL import Image
 
-    from eban.accounts.tests.fakecamera import make_fake_camera_video
+    from eban.accounts.tests.fakecamera import make_turning_video
 
     path = tmp_path_factory.mktemp("camera") / "face.y4m"
     # The camera frames her head and shoulders: the badge on the suit (a face-like patch that a
     # detector may take for a second person) stays out of the picture, as at a real kiosk.
+    # She looks straight, then turns her head to her left, in a loop: the kiosk's liveness step
+    # (eban/accounts/liveness.py) needs a turn; a test that signs in by face draws "left".
     picture = Image.open(io.BytesIO(sample_face_jpeg())).crop((40, 0, 440, 300))
-    make_fake_camera_video(picture, path)
+    make_turning_video(picture, path, towards="left")
     return path
 
 

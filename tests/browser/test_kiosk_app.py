@@ -161,9 +161,14 @@ def _validates(pdf: bytes) -> None:
     assert report.valid and report.intact, report
 
 
-def test_senior_card_at_a_kiosk_by_face(kiosk_page, live_server, kiosk, axe_scan, screenshot):
+def test_senior_card_at_a_kiosk_by_face(kiosk_page, live_server, kiosk, axe_scan, screenshot, monkeypatch):
+    from eban.accounts.identity import liveness
     from eban.applications.models import Application
     from eban.kiosks.models import KioskTransaction
+
+    # The fake camera's face turns to her left (tests/browser/conftest.py): the server's draw of
+    # the liveness challenge lands on "left", as a person follows whichever prompt is shown.
+    monkeypatch.setattr(liveness, "draw_challenge", lambda: "left")
 
     terminal, link = kiosk
     page = kiosk_page

@@ -1,5 +1,12 @@
-"""The demo terminal in Chromium with a fake camera showing a sample face: consent before the
-camera, a face sign-in that works, and the ID card way in beside it."""
+"""A paired terminal in Chromium with a fake camera showing a sample face: consent before the
+camera, a face sign-in with its liveness challenge that works, face refused on a screen that is
+not a paired terminal, and the ID card way in beside it.
+
+The fake camera (tests/browser/conftest.py, eban/accounts/tests/fakecamera.py) loops a video made
+from one sample photo: she looks straight, then her head turns to her left (a smooth warp of the
+middle of the face, which is what a turn does to the landmarks the check reads). The server draws
+the challenge at random; these tests make the draw land on "left" (monkeypatch), as a person
+follows whichever prompt the screen shows. Nothing else of the check is bypassed."""
 
 from __future__ import annotations
 
@@ -42,9 +49,29 @@ def villager():
     return citizen
 
 
+@pytest.fixture
+def paired(kiosk_page, live_server):
+    """The page's screen paired with a terminal, as an operator pairs a kiosk."""
+    from eban.kiosks.tests.app_factories import paired_terminal
+
+    terminal, link = paired_terminal()
+    kiosk_page.goto(live_server.url + link)
+    kiosk_page.wait_for_url(f"{live_server.url}/kiosk/")
+    return terminal
+
+
+@pytest.fixture
+def turn_left(monkeypatch):
+    from eban.accounts.identity import liveness
+
+    monkeypatch.setattr(liveness, "draw_challenge", lambda: "left")
+
+
 def test_villager_signs_in_by_face_after_consenting_and_not_before(
-    kiosk_page, live_server, villager, screenshot
+    kiosk_page, live_server, villager, paired, turn_left, screenshot
 ):
+    from eban.accounts.models import FaceAttempt
+
     page = kiosk_page
     page.goto(live_server.url + "/kiosk/sign-in/")
     page.get_by_test_id("sign-in-face").click()
@@ -60,16 +87,18 @@ def test_villager_signs_in_by_face_after_consenting_and_not_before(
     assert page.evaluate("window.__cameraRequests") == 1
     page.get_by_test_id("capture").click()
     page.wait_for_function(
-        "location.pathname.endsWith('/welcome/') || !document.getElementById('capture').disabled"
+        "location.pathname.endsWith('/welcome/') || !document.getElementById('again').hidden", timeout=60_000
     )
     assert page.url.endswith("/kiosk/welcome/"), page.locator("#status").inner_text()
     assert "王*" in page.get_by_test_id("welcome").inner_text()
+    decision = FaceAttempt.objects.get()
+    assert decision.passed is True and decision.terminal == paired.code
     screenshot(page, "kiosk-welcome")
     page.get_by_test_id("sign-out").click()
     page.wait_for_url("**/kiosk/sign-in/")
 
 
-def test_declining_the_face_check_leads_to_the_id_card(kiosk_page, live_server, villager, settings):
+def test_declining_the_face_check_leads_to_the_id_card(kiosk_page, live_server, villager, paired, settings):
     settings.EBAN_KIOSK_SIMULATED_READER = True
     page = kiosk_page
     page.goto(live_server.url + "/kiosk/sign-in/face/")
@@ -80,3 +109,13 @@ def test_declining_the_face_check_leads_to_the_id_card(kiosk_page, live_server, 
     assert page.evaluate("window.__cameraRequests") == 0
     page.get_by_test_id("sample-card").first.click()
     page.wait_for_url("**/kiosk/welcome/")
+
+
+def test_face_sign_in_is_refused_on_a_screen_that_is_not_a_paired_terminal(kiosk_page, live_server, villager):
+    page = kiosk_page
+    page.goto(live_server.url + "/kiosk/sign-in/face/")
+    assert page.locator("#id_number").count() == 0  # no way to start a face check here
+    assert "registered terminal" in page.content() or "登记" in page.content() or "终端" in page.content()
+    page.goto(live_server.url + "/kiosk/sign-in/face/camera/")
+    assert "/face/camera/" not in page.url
+    assert page.evaluate("window.__cameraRequests") == 0

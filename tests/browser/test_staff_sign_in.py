@@ -2,7 +2,7 @@
 
 import pytest
 
-from eban.accounts import otp
+from eban.accounts.staff import otp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ import datetime
 import itertools
 
 from eban.accounts import actions
-from eban.accounts.creditcodes import check_character, organisation_check_character
-from eban.accounts.idnumbers import check_character as id_check_character
+from eban.accounts.identity.creditcodes import check_character, organisation_check_character
+from eban.accounts.identity.idnumbers import check_character as id_check_character
 from eban.government.models import Division, DivisionLevel
 
 _sequence = itertools.count(1)

@@ -1,8 +1,15 @@
-"""A fake camera for browser tests: a still image as a short YUV4MPEG2 video.
+"""A fake camera for browser tests: a still image, or a head that turns, as a YUV4MPEG2 video.
 
 Chromium plays such a file as its camera with
 `--use-fake-device-for-media-stream --use-file-for-fake-video-capture=/path/to/file.y4m` (looping it),
 so a kiosk page's face capture can be driven with a known face.
+
+The kiosk's liveness step asks the person to turn their head (eban.accounts.identity.liveness). A photo
+cannot turn, so `turned_face` imitates what a turn does to the landmarks the check reads: it
+slides the middle of the face (nose and mouth) sideways with a smooth warp while the eyes stay
+nearly put. It is a test fixture made from one sample photo — an honest stand-in for a person
+following the prompt, not a way to beat the check (a real deployment's frames come from a paired
+terminal's own camera).
 """
 
 from __future__ import annotations
@@ -68,6 +75,47 @@ def make_fake_camera_video(
     with path.open("wb") as video:
         video.write(y4m_header(WIDTH, HEIGHT, fps))
         for _ in range(frames):
+            video.write(b"FRAME\n")
+            video.write(planes)
+    return path
+
+
+def turned_face(image, *, towards: str = "left", amount: float = 0.3) -> Image.Image:
+    """The picture with its face's middle slid sideways, as a head turned to the person's
+    `towards` ("left": the nose moves to the image's right, as the camera sees it)."""
+    from eban.accounts.identity import face
+
+    picture = _picture(image)
+    pixels = np.asarray(picture)
+    found = face.find_faces(pixels)
+    if not found:
+        raise ValueError("no face in the picture")
+    rect = found[0]
+    cx, cy, width = (rect.left() + rect.right()) / 2, (rect.top() + rect.bottom()) / 2, rect.width()
+    ys, xs = np.mgrid[0 : pixels.shape[0], 0 : pixels.shape[1]].astype(np.float64)
+    bump = np.exp(-(((xs - cx) / (0.35 * width)) ** 2 + ((ys - cy - 0.15 * width) / (0.45 * width)) ** 2))
+    shift = (1 if towards == "left" else -1) * amount * width * bump
+    source_x = np.clip(xs - shift, 0, pixels.shape[1] - 1).astype(int)
+    return Image.fromarray(pixels[ys.astype(int), source_x])
+
+
+def make_turning_video(image, path: str | Path, *, towards: str = "left", fps: int = 10) -> Path:
+    """A looping video: 1.5 s looking straight, 1.5 s turned to `towards`, for the liveness step."""
+    straight = ImageOps.pad(_picture(image), (WIDTH, HEIGHT), Image.Resampling.LANCZOS, color=BACKGROUND)
+    turned = turned_face(straight, towards=towards)
+    # A little noise makes each frame differ, as a real camera's sensor does (the check refuses
+    # the same picture sent several times).
+    noise = np.random.default_rng(7)
+
+    def noisy(picture: Image.Image) -> bytes:
+        pixels = np.asarray(picture, dtype=np.int16) + noise.integers(-2, 3, (HEIGHT, WIDTH, 1))
+        return to_i420(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)))
+
+    frames = [noisy(straight) for _ in range(int(1.5 * fps))] + [noisy(turned) for _ in range(int(1.5 * fps))]
+    path = Path(path)
+    with path.open("wb") as video:
+        video.write(y4m_header(WIDTH, HEIGHT, fps))
+        for planes in frames:
             video.write(b"FRAME\n")
             video.write(planes)
     return path

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from eban.accounts import actions
-from eban.accounts.acting import act_for
 from eban.accounts.enums import Relationship
+from eban.accounts.grants.acting import act_for
 from eban.core.exceptions import PermissionDenied
 
 from . import factories

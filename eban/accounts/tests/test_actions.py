@@ -187,3 +187,64 @@ def test_a_bad_credit_code_is_refused():
             credit_code="91330302MA2H3K4L45", name="x", legal_representative=None, actor=None
         )
     assert error.value.code.startswith("credit_code_")
+
+
+# --- set_staff checks who asks ------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_departments():
+    from eban.catalogue.testing import make_department
+
+    return make_department("330300-RS", "温州市人力资源和社会保障局"), make_department(
+        "330300-GA", "温州市公安局"
+    )
+
+
+def test_a_reviewer_cannot_make_anyone_staff(two_departments):
+    from django.contrib.auth import get_user_model
+
+    from eban.accounts.enums import StaffRole
+    from eban.accounts.models import StaffProfile
+    from eban.accounts.testing import make_staff
+
+    department, _other = two_departments
+    reviewer = make_staff("reviewer", department=department, roles=[StaffRole.REVIEWER])
+    newcomer = get_user_model().objects.create_user("newcomer")
+    with pytest.raises(PermissionDenied):
+        actions.set_staff(newcomer, department=department, roles=[StaffRole.REVIEWER], actor=reviewer)
+    assert not StaffProfile.objects.filter(user=newcomer).exists()
+    newcomer.refresh_from_db()
+    assert not newcomer.is_staff
+
+
+def test_a_department_admin_cannot_give_the_platform_role_nor_staff_another_department(two_departments):
+    from django.contrib.auth import get_user_model
+
+    from eban.accounts.enums import StaffRole
+    from eban.accounts.testing import make_staff
+
+    department, other = two_departments
+    admin = make_staff("dept-admin", department=department, roles=[StaffRole.DEPARTMENT_ADMIN])
+    newcomer = get_user_model().objects.create_user("newcomer")
+    with pytest.raises(PermissionDenied):
+        actions.set_staff(newcomer, department=department, roles=[StaffRole.PLATFORM_ADMIN], actor=admin)
+    with pytest.raises(PermissionDenied):
+        actions.set_staff(newcomer, department=other, roles=[StaffRole.REVIEWER], actor=admin)
+    with pytest.raises(PermissionDenied):  # not themselves either
+        actions.set_staff(admin, department=department, roles=[StaffRole.PLATFORM_ADMIN], actor=admin)
+    profile = actions.set_staff(newcomer, department=department, roles=[StaffRole.REVIEWER], actor=admin)
+    assert profile.roles == {"reviewer"}
+
+
+def test_a_platform_admin_sets_any_staff(two_departments):
+    from django.contrib.auth import get_user_model
+
+    from eban.accounts.enums import StaffRole
+    from eban.accounts.testing import make_staff
+
+    department, other = two_departments
+    admin = make_staff("pa", department=department, roles=[StaffRole.PLATFORM_ADMIN])
+    newcomer = get_user_model().objects.create_user("newcomer")
+    profile = actions.set_staff(newcomer, department=other, roles=[StaffRole.PLATFORM_ADMIN], actor=admin)
+    assert profile.roles == {"platform_admin"}

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from eban.accounts import api as accounts_api
-from eban.accounts.idnumbers import IdNumberCheck
+from eban.accounts.identity.idnumbers import IdNumberCheck
 
 URL = "/api/v1/identity/check"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

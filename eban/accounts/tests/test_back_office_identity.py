@@ -8,9 +8,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from eban.accounts import actions, otp
+from eban.accounts import actions
 from eban.accounts.enums import StaffRole
 from eban.accounts.models import StaffProfile
+from eban.accounts.staff import otp
 from eban.accounts.testing import authenticator, make_staff, staff_login
 from eban.accounts.tests import factories
 from eban.catalogue.testing import make_department, make_division
@@ -51,17 +52,28 @@ def test_citizens_are_listed_masked(client, person, department_a):
 
 def test_a_citizen_is_found_by_the_exact_id_number_only(client, person, department_a):
     as_user(client, official("pa", StaffRole.PLATFORM_ADMIN, department=department_a))
-    found = client.get(reverse("accounts_citizens"), {"q": person.id_number.lower()}).content.decode()
+    found = client.post(reverse("accounts_citizens"), {"q": person.id_number.lower()}).content.decode()
     assert reverse("accounts_citizen", args=[person.pk]) in found
-    partial = client.get(reverse("accounts_citizens"), {"q": person.id_number[:10]}).content.decode()
+    partial = client.post(reverse("accounts_citizens"), {"q": person.id_number[:10]}).content.decode()
     assert reverse("accounts_citizen", args=[person.pk]) not in partial
     assert "full 18-character ID number" in partial
 
 
 def test_a_citizen_is_found_by_the_mobile_number(client, person, department_a):
     as_user(client, official("pa", StaffRole.PLATFORM_ADMIN, department=department_a))
-    found = client.get(reverse("accounts_citizens"), {"q": "138 1234 5678"}).content.decode()
+    found = client.post(reverse("accounts_citizens"), {"q": "138 1234 5678"}).content.decode()
     assert reverse("accounts_citizen", args=[person.pk]) in found
+
+
+def test_the_search_keeps_numbers_out_of_the_url(client, person, department_a):
+    """A GET query (bookmarks, history, proxies' and the server's request logs) is not searched:
+    the form posts, and the answer is a page, not a redirect that would carry the number."""
+    as_user(client, official("pa", StaffRole.PLATFORM_ADMIN, department=department_a))
+    page = client.get(reverse("accounts_citizens"), {"q": person.id_number}).content.decode()
+    assert 'method="post"' in page and 'method="get"' not in page
+    assert person.id_number not in page
+    response = client.post(reverse("accounts_citizens"), {"q": person.id_number})
+    assert response.status_code == 200
 
 
 def test_the_detail_page_is_masked_until_show_is_pressed(client, person, department_a):

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from eban.accounts import codes
 from eban.accounts.models import LoginCode, phone_index
+from eban.accounts.signin import codes
 from eban.core.exceptions import DomainError
 from eban.core.ratelimit import RateLimited
 from eban.notifications import sms

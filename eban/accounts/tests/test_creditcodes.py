@@ -7,7 +7,11 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eban.accounts.creditcodes import ENTITY_TYPES_BY_AUTHORITY, check_credit_code, is_valid_credit_code
+from eban.accounts.identity.creditcodes import (
+    ENTITY_TYPES_BY_AUTHORITY,
+    check_credit_code,
+    is_valid_credit_code,
+)
 
 from .reference import (
     CREDIT_ALPHABET,

@@ -1,4 +1,4 @@
-"""1:1 face verification (eban.accounts.face) on photos that packages ship.
+"""1:1 face verification (eban.accounts.identity.face) on photos that packages ship.
 
 scikit-image's `astronaut` (Eileen Collins) and matplotlib's `grace_hopper.jpg` (Grace Hopper) are two
 people; "another capture" of Eileen Collins is her photo reframed, rotated, dimmed and recompressed as
@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.utils import translation
 from PIL import Image, ImageEnhance
 
-from eban.accounts import face
+from eban.accounts.identity import face
 from eban.core.exceptions import DomainError
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from eban.accounts import actions
 from eban.accounts.enums import Relationship
-from eban.accounts.grant_rules import MAX_MATTERS, check_proxy_scope
+from eban.accounts.grants.rules import MAX_MATTERS, check_proxy_scope
 from eban.core.exceptions import DomainError
 
 from . import factories

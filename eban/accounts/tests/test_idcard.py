@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from eban.accounts.idcard import IdCardData, SimulatedReader, sign_reading, verify_reading
+from eban.accounts.identity.idcard import IdCardData, SimulatedReader, sign_reading, verify_reading
 from eban.core.exceptions import DomainError
 
 from . import factories

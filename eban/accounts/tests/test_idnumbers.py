@@ -8,8 +8,8 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eban.accounts import idnumbers
-from eban.accounts.idnumbers import age_on, check_id_number, is_valid_id_number
+from eban.accounts.identity import idnumbers
+from eban.accounts.identity.idnumbers import age_on, check_id_number, is_valid_id_number
 
 from .reference import ID_REGIONS, id_number, mod11_2, random_id_number
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from eban.accounts import lockout
+from eban.accounts.staff import lockout
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 
 from eban.accounts import actions
 from eban.accounts.enums import StaffRole
-from eban.accounts.roles import ROLE_PERMISSIONS, sync_role_groups
+from eban.accounts.staff.roles import ROLE_PERMISSIONS, sync_role_groups
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -14,7 +15,7 @@ from eban.accounts.enums import VerificationMethod
 from eban.accounts.models import Citizen
 from eban.notifications import sms
 
-from . import factories
+from . import factories, verifiers
 
 pytestmark = pytest.mark.django_db
 
@@ -192,30 +193,105 @@ def verified_new_phone(client, phone: str = PHONE):
     return response
 
 
-def test_a_new_phone_gives_name_and_id_number_once_then_is_signed_in(client):
+@pytest.fixture
+def state(settings):
+    """The real-person service (a stand-in holding the state's records) is configured."""
+    settings.EBAN_REAL_PERSON_VERIFIER = verifiers.PATH
+    verifiers.reset()
+    yield verifiers.records
+    verifiers.reset()
+
+
+def real_name(client, name: str, number: str, *, face: bytes | None = None, **extra):
+    """Post the first sign-in form; `face` defaults to a live picture of the holder of `number`."""
+    photo = SimpleUploadedFile("me.jpg", verifiers.face_of(number) if face is None else face)
+    data = {"name": name, "id_number": number, "confirm": "on", "photo": photo, **extra}
+    return client.post(REAL_NAME, data)
+
+
+def test_a_new_phone_gives_name_and_id_number_and_a_live_photo_then_is_signed_in(client, state):
     verified_new_phone(client)
     number = factories.id_number()
-    response = client.post(REAL_NAME, {"name": "李四", "id_number": number, "confirm": "on"})
+    state[number] = "李四"
+    response = real_name(client, "李四", number)
     assert response.status_code == 302 and response.url == PROFILE
     citizen = Citizen.objects.get_by_id_number(number)
     assert citizen.phone == PHONE and citizen.name == "李四"
-    assert citizen.verification_method == VerificationMethod.SMS
+    assert citizen.verification_method == VerificationMethod.CTID
     assert signed_in_user_id(client) == str(citizen.user_id)
 
 
-def test_a_citizen_on_record_without_an_account_gets_one_with_the_phone(client):
+def test_a_citizen_on_record_without_an_account_gets_one_after_the_real_person_check(client, state):
     citizen = factories.citizen("王五")
+    state[citizen.id_number] = "王五"
     verified_new_phone(client)
-    client.post(REAL_NAME, {"name": "王五", "id_number": citizen.id_number, "confirm": "on"})
+    real_name(client, "王五", citizen.id_number)
     citizen.refresh_from_db()
     assert citizen.user_id and citizen.phone == PHONE
     assert signed_in_user_id(client) == str(citizen.user_id)
 
 
-def test_an_id_number_whose_account_has_another_phone_is_refused(client):
-    other = citizen_with_account("13900009999", name="赵六")
+def test_attacker_with_name_and_id_number_cannot_claim_a_record_without_an_account(client, state):
+    """The take-over: a proxy named by a relative has a record but no account; someone who
+    knows their name and number, with a phone of their own, must not become them."""
+    victim = factories.citizen("王五", phone="13900001111")  # e.g. given at a service window
+    state[victim.id_number] = "王五"
     verified_new_phone(client)
-    response = client.post(REAL_NAME, {"name": "赵六", "id_number": other.id_number, "confirm": "on"})
+    response = real_name(client, "王五", victim.id_number, face=b"the attacker's own face")
+    assert response.status_code == 403
+    assert signed_in_user_id(client) is None
+    victim.refresh_from_db()
+    assert victim.user_id is None and victim.phone == "13900001111"  # nothing overwritten
+
+
+def test_a_photo_of_someone_else_or_no_photo_binds_nothing(client, state):
+    victim = factories.citizen("王五")
+    state[victim.id_number] = "王五"
+    verified_new_phone(client)
+    assert real_name(client, "王五", victim.id_number, face=b"").status_code == 400
+    victim.refresh_from_db()
+    assert victim.user_id is None and not victim.phone
+
+
+def test_the_answer_does_not_tell_whether_an_id_number_has_a_record(client, state):
+    """Same status, same words, and the service is asked in both cases (same path)."""
+    on_record = factories.citizen("王五")
+    unknown = factories.id_number()
+    verified_new_phone(client)
+    first = real_name(client, "王五", on_record.id_number, face=b"someone")
+    second = real_name(client, "王五", unknown, face=b"someone")
+    assert first.status_code == second.status_code == 403
+
+    def words(response):
+        text = response.content.decode()
+        return (
+            re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+            .replace(on_record.id_number, "N")
+            .replace(unknown, "N")
+        )
+
+    assert words(first) == words(second)
+    assert verifiers.calls == [on_record.id_number, unknown]
+    assert not Citizen.objects.with_id_number(unknown).exists()
+
+
+def test_without_a_real_person_service_the_web_binds_nobody_and_says_where_to_go(client, settings):
+    settings.EBAN_REAL_PERSON_VERIFIER = ""
+    verified_new_phone(client)
+    page = client.get(REAL_NAME).content.decode()
+    assert "kiosk" in page and "service window" in page
+    number = factories.id_number()
+    response = real_name(client, "李四", number)
+    assert response.status_code == 503
+    assert not Citizen.objects.with_id_number(number).exists()
+    assert signed_in_user_id(client) is None
+
+
+def test_an_id_number_whose_account_has_another_phone_is_refused(client, state):
+    other = citizen_with_account("13900009999", name="赵六")
+    state[other.id_number] = "赵六"
+    verified_new_phone(client)
+    response = real_name(client, "赵六", other.id_number)
     assert response.status_code == 409
     assert "already has an account with another mobile number" in response.content.decode()
     assert signed_in_user_id(client) is None
@@ -223,35 +299,45 @@ def test_an_id_number_whose_account_has_another_phone_is_refused(client):
     assert other.phone == "13900009999"
 
 
-def test_a_name_that_does_not_match_the_id_number_on_record_is_refused(client):
-    citizen = factories.citizen("王五")
+def test_an_account_elsewhere_is_told_only_after_the_person_is_proven(client, state):
+    other = citizen_with_account("13900009999", name="赵六")
+    state[other.id_number] = "赵六"
     verified_new_phone(client)
-    response = client.post(REAL_NAME, {"name": "王六", "id_number": citizen.id_number, "confirm": "on"})
-    assert response.status_code == 400
-    assert "does not match" in response.content.decode()
+    response = real_name(client, "赵六", other.id_number, face=b"not him")
+    assert response.status_code == 403
+    assert "if you no longer have it" not in response.content.decode()
+
+
+def test_a_name_that_does_not_match_the_id_number_is_refused(client, state):
+    citizen = factories.citizen("王五")
+    state[citizen.id_number] = "王五"
+    verified_new_phone(client)
+    response = real_name(client, "王六", citizen.id_number)
+    assert response.status_code == 403
     assert signed_in_user_id(client) is None
 
 
-def test_an_invalid_id_number_is_explained_on_the_form(client):
+def test_an_invalid_id_number_is_explained_on_the_form(client, state):
     verified_new_phone(client)
-    response = client.post(REAL_NAME, {"name": "李四", "id_number": "330302198001010001", "confirm": "on"})
+    response = real_name(client, "李四", "330302198001010001")
     assert response.status_code == 400
     assert "check digit" in response.content.decode()
 
 
-def test_the_real_name_form_needs_the_confirmation(client):
+def test_the_real_name_form_needs_the_confirmation(client, state):
     verified_new_phone(client)
-    response = client.post(REAL_NAME, {"name": "李四", "id_number": factories.id_number()})
+    response = real_name(client, "李四", factories.id_number(), confirm="")
     assert response.status_code == 400
     assert "Please confirm" in response.content.decode()
 
 
-def test_repeated_wrong_name_and_id_pairs_are_throttled(client):
+def test_repeated_attempts_are_throttled(client, state):
     citizen = factories.citizen("王五")
+    state[citizen.id_number] = "王五"
     verified_new_phone(client)
     for _ in range(5):
-        client.post(REAL_NAME, {"name": "王六", "id_number": citizen.id_number, "confirm": "on"})
-    response = client.post(REAL_NAME, {"name": "王五", "id_number": citizen.id_number, "confirm": "on"})
+        real_name(client, "王六", citizen.id_number)
+    response = real_name(client, "王五", citizen.id_number)
     assert response.status_code == 429
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from eban.accounts import otp
+from eban.accounts.staff import otp
 from eban.accounts.testing import authenticator, code_for
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +127,24 @@ def test_the_second_factor_can_be_switched_off(client, boss, settings):
     settings.EBAN_STAFF_2FA = False
     sign_in(client)
     assert client.get(HOME).status_code == 200
+
+
+def test_the_lockout_tells_the_true_time_left_and_lasts_that_long(client, boss, monkeypatch):
+    """A fixed window said "81 s" when five wrong codes came just before its end, then let five
+    more through: the window slides from the failures themselves."""
+    clock = [1_000_000_760.0]  # 40 s before a fixed 15-minute window would have ended
+    monkeypatch.setattr(otp, "_now", lambda: clock[0])
+    authenticator(boss)
+    sign_in(client)
+    for _ in range(otp.WRONG_CODES.count):
+        client.post(reverse("staff_otp_verify"), {"code": "000000x"})
+        clock[0] += 1
+    response = client.post(reverse("staff_otp_verify"), {"code": code_for(boss)})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == otp.WRONG_CODES.seconds - otp.WRONG_CODES.count
+    clock[0] += 120  # past where the fixed window ended
+    response = client.post(reverse("staff_otp_verify"), {"code": code_for(boss)})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == otp.WRONG_CODES.seconds - otp.WRONG_CODES.count - 120
+    clock[0] += otp.WRONG_CODES.seconds  # the failures have left the window
+    assert client.post(reverse("staff_otp_verify"), {"code": code_for(boss)}).status_code == 302

@@ -173,7 +173,7 @@ def outsider(other_department):
 
 
 def acting(citizen):
-    from eban.accounts.acting import act_for
+    from eban.accounts.grants.acting import act_for
 
     return act_for(citizen.user)
 

@@ -8,8 +8,8 @@ import datetime
 import pytest
 
 from eban.accounts import actions as account_actions
-from eban.accounts.acting import act_for
 from eban.accounts.enums import StaffRole
+from eban.accounts.grants.acting import act_for
 from eban.applications import actions, deadlines, queries
 from eban.applications.enums import Status
 from eban.core.exceptions import NotFound

@@ -10,8 +10,8 @@ from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from eban.accounts import actions as account_actions
-from eban.accounts.acting import act_for
 from eban.accounts.enums import StaffRole
+from eban.accounts.grants.acting import act_for
 from eban.applications import actions
 from eban.applications.actions import InvalidTransition, StalePage
 from eban.applications.enums import Outcome, Status

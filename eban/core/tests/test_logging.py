@@ -78,3 +78,28 @@ def test_the_configured_root_handler_redacts():
     root = logging.getLogger()
     filtered = [h for h in root.handlers if any(isinstance(f, RedactPII) for f in h.filters)]
     assert filtered, "settings.LOGGING did not install RedactPII on the root handlers"
+
+
+def test_the_development_servers_request_lines_are_redacted_as_urls_write_numbers(caplog):
+    """What runserver logged for the staff's search: the query's values, URL-encoded."""
+    import logging as std_logging
+
+    from eban.core.logging import RedactPII
+
+    lines = [
+        '"GET /admin/identity/citizens/?q=33032419640315003X HTTP/1.1" 200 1234',
+        '"GET /admin/identity/citizens/?q=330324+19640315+003x HTTP/1.1" 200 1234',
+        '"GET /admin/identity/citizens/?q=138%201234%205678 HTTP/1.1" 200 1234',
+        '"GET /admin/identity/citizens/?q=%2B86-138-1234-5678 HTTP/1.1" 200 1234',
+    ]
+    for line in lines:
+        record = std_logging.LogRecord("django.server", std_logging.INFO, __file__, 1, "%s", (line,), None)
+        RedactPII().filter(record)
+        message = record.getMessage()
+        assert "5678" not in message and "003" not in message, message
+
+
+def test_the_development_servers_logger_goes_through_the_redacting_handler(settings):
+    server = settings.LOGGING["loggers"]["django.server"]
+    assert server["handlers"] == ["console"] and not server.get("propagate", True)
+    assert "redact_pii" in settings.LOGGING["handlers"]["console"]["filters"]

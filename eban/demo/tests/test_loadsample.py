@@ -64,7 +64,7 @@ def test_demo_logins_work_with_the_printed_passwords(rf):
 
 
 def test_demo_logins_are_staff_with_roles_and_the_sample_authenticator():
-    from eban.accounts import otp
+    from eban.accounts.staff import otp
     from eban.demo.users import DEMO_STAFF, DEMO_TOTP_KEYS
 
     load_sample()
@@ -77,7 +77,7 @@ def test_demo_logins_are_staff_with_roles_and_the_sample_authenticator():
 def test_totp_code_prints_the_code_of_a_demo_login_only(django_user_model):
     from django.core.management.base import CommandError
 
-    from eban.accounts import otp
+    from eban.accounts.staff import otp
     from eban.accounts.testing import authenticator
 
     load_sample()

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from eban.accounts.idnumbers import check_character as id_check_character
+from eban.accounts.identity.idnumbers import check_character as id_check_character
 from eban.accounts.models import Citizen, Enterprise, EnterpriseFact, EnterpriseTag
 from eban.accounts.tests import factories
 from eban.government.models import Division, DivisionLevel

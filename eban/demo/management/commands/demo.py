@@ -7,8 +7,7 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from eban.core.masking import mask_name
-from eban.demo.identities import sample_citizens
+from eban.demo.identities import sample_people_lines
 from eban.demo.users import DEMO_TOTP_KEYS, DEMO_USERS
 
 DEMO_TERMINAL = "WZ-330300-001"  # 温州市民中心自助服务区1号机（样例）
@@ -32,7 +31,7 @@ def confirmed_device(username: str):
     """The demo login's authenticator, if it still holds the public sample secret."""
     from django.contrib.auth import get_user_model
 
-    from eban.accounts import otp
+    from eban.accounts.staff import otp
 
     user = get_user_model().objects.filter(username=username).first()
     device = otp.confirmed_device(user) if user is not None else None
@@ -92,12 +91,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  后台 back office: {base}/admin/    网站 site: {base}/    API: {base}/api/v1/docs"
         )
-        self.stdout.write(
-            "  样例市民（虚构，短信验证码打印在本控制台） / Sample citizens (invented; SMS codes are printed "
-            f"on this console): {base}/account/sign-in/"
-        )
-        for person in sample_citizens():
-            self.stdout.write(f"    {mask_name(person['name']):<6} {person.get('phone', '')}")
+        for line in sample_people_lines(base):
+            self.stdout.write(line)
         self.stdout.write(f"  演示终端 demo terminal (ID card / face): {base}/kiosk/sign-in/")
         pairing = demo_pairing_path()
         if pairing:

@@ -9,7 +9,7 @@ command cannot read out a real official's second factor.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from eban.accounts import otp
+from eban.accounts.staff import otp
 from eban.demo.users import DEMO_TOTP_KEYS
 
 

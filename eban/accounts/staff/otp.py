@@ -8,12 +8,15 @@ rate-limited per account and audited; so are successes. Devices are django-otp's
 
 from __future__ import annotations
 
+import math
+import time
 from base64 import b32encode
 from typing import Any
 
 import django_otp
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.oath import totp
@@ -22,8 +25,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from eban.core import audit, ratelimit
 from eban.core.exceptions import DomainError
 
-# Wrong codes per account: 5 per 15 minutes, then every attempt (even a right code) is refused
-# until the window ends. django-otp adds its own exponential back-off per device.
+# Wrong codes per account: 5 within any 15 minutes (a sliding window kept with the failures' times),
+# then every attempt (even a right code) is refused until the oldest of those five is 15 minutes
+# old — the Retry-After says exactly that. django-otp adds its own exponential back-off per device.
 WRONG_CODES = ratelimit.Limit("staff-otp-wrong", count=5, seconds=15 * 60)
 DEVICE_NAME = "authenticator"
 
@@ -85,23 +89,45 @@ def current_code(device: TOTPDevice) -> str:
     return f"{value:0{device.digits}d}"
 
 
-def _key(user: Any) -> str:
-    return f"user:{user.pk}"
+def _now() -> float:
+    return time.time()
+
+
+def _failures(user: Any) -> list[float]:
+    """The times of the account's wrong codes within the last WRONG_CODES.seconds."""
+    since = _now() - WRONG_CODES.seconds
+    return [t for t in cache.get(_failures_key(user)) or [] if t > since]
+
+
+def _failures_key(user: Any) -> str:
+    return f"eban:otp-fail:{user.pk}"
+
+
+def _ensure_not_locked(user: Any) -> None:
+    failures = _failures(user)
+    if len(failures) >= WRONG_CODES.count:
+        oldest = failures[-WRONG_CODES.count]
+        raise ratelimit.RateLimited(math.ceil(oldest + WRONG_CODES.seconds - _now()))
+
+
+def _record_failure(user: Any) -> None:
+    failures = [*_failures(user), _now()][-WRONG_CODES.count :]
+    cache.set(_failures_key(user), failures, timeout=WRONG_CODES.seconds + 1)
 
 
 def _check_code(request: Any, device: TOTPDevice, code: str) -> None:
     """Verify `code` on `device` for the signed-in user; raise WrongCode or RateLimited."""
     user = request.user
-    ratelimit.check(WRONG_CODES, _key(user))
+    _ensure_not_locked(user)
     code = "".join((code or "").split())
     allowed, _info = device.verify_is_allowed()
     with transaction.atomic():
         ok = allowed and code.isdigit() and len(code) == device.digits and device.verify_token(code)
     if ok:
-        ratelimit.reset(WRONG_CODES, _key(user))
+        cache.delete(_failures_key(user))
         return
     audit.record(user, FAIL, user, data={"device": device.pk, "throttled": not allowed})
-    ratelimit.hit(WRONG_CODES, _key(user))  # raises RateLimited on the attempt that fills the window
+    _record_failure(user)
     if not allowed:
         raise WrongCode(_("Too many wrong codes in a row: wait a few seconds, then enter the new code."))
     raise WrongCode(_("That code is not right. Enter the 6 digits your authenticator app shows now."))

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .enums import StaffRole
-from .models import StaffProfile
-from .permissions import has_role, staff_profile
+from ..enums import StaffRole
+from ..models import StaffProfile
+from ..permissions import has_role, staff_profile
 
 # The roles a department administrator may give within their department.
 DEPARTMENT_ASSIGNABLE = frozenset(

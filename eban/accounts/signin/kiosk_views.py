@@ -1,7 +1,8 @@
-"""The terminal's sign-in pages: ID card or face (consent first). Thin: the checks are in
-kiosk_signin. The kiosk app (eban.kiosks, /kiosk/) serves these pages inside its own: it tells
-them which terminal they run on (`request.kiosk_terminal_code`, set by the app; the client's
-address otherwise) and where the citizen was going (`?next=`, a local /kiosk/ path kept in the
+"""The terminal's sign-in pages: ID card or face (consent first, paired terminals only). Thin:
+the checks are in eban.accounts.signin.kiosk. The kiosk app (eban.kiosks, /kiosk/) serves these
+pages inside its own: it tells them which paired terminal they run on (`request.kiosk_terminal_code`,
+set by the app from the pairing cookie; a card reading at an unpaired screen is bound to the
+client's address instead, and face sign-in is refused there) and where the citizen was going (`?next=`, a local /kiosk/ path kept in the
 session until the sign-in succeeds)."""
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from eban.core.exceptions import DomainError
 from eban.core.ratelimit import client_ip
 
-from . import actions, kiosk_signin
-from .idcard import SimulatedReader, sign_reading
-from .models import Citizen
+from ..identity import liveness
+from ..identity.idcard import SimulatedReader, sign_reading
+from ..models import Citizen
+from ..signin import kiosk as kiosk_signin
 
-MAX_CAPTURE_BYTES = 2 * 1024 * 1024
+MAX_CAPTURE_BYTES = 2 * 1024 * 1024  # each frame
+FRAMES = 8  # frames the camera page sends: 2 looking straight, 6 following the prompt
 NEXT = "eban_kiosk_next"  # where to go after signing in (session)
 SIGN_IN_ID = "eban_kiosk_sign_in_id"  # one value per successful sign-in (session)
 
@@ -61,14 +64,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def card(request: HttpRequest) -> HttpResponse:
-    samples = Citizen.objects.filter(is_sample=True).order_by("pk")[:6] if _simulated_reader() else []
+    samples = []
+    if _simulated_reader():  # the demo terminal: who each sample card is, and what it is for
+        today = timezone.localdate()
+        for citizen in Citizen.objects.filter(is_sample=True).order_by("pk")[:6]:
+            born = citizen.birth_date
+            citizen.age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+            samples.append(citizen)
     error = ""
     if request.method == "POST":
         try:
             if request.POST.get("sample") and _simulated_reader():
                 citizen = Citizen.objects.get(pk=int(request.POST["sample"]), is_sample=True)
                 reader = SimulatedReader(kiosk_signin.sample_card(citizen))
-                message = sign_reading(reader.read())
+                nonce = kiosk_signin.issue_card_nonce(_terminal(request))  # as the page gives a reader
+                message = sign_reading(reader.read(nonce))
             else:
                 message = json.loads(request.POST.get("reading") or "{}")
             citizen = kiosk_signin.sign_in_by_card(message, terminal=_terminal(request))
@@ -77,66 +87,96 @@ def card(request: HttpRequest) -> HttpResponse:
         else:
             _signed_in(request, citizen, "id_card")
             return redirect("kiosk:welcome")
+    context = {
+        "samples": samples,
+        "error": error,
+        "reading_nonce": kiosk_signin.issue_card_nonce(_terminal(request)),  # for the reader agent
+    }
     return render(
         request,
         "accounts/kiosk/card.html",
-        {"samples": samples, "error": error},
+        context,
         status=400 if error else 200,
     )
 
 
+FACE_ATTEMPT = "eban_face_attempt"  # the session keeps only this token, never the ID number
+
+
+def _paired_terminal(request: HttpRequest) -> str:
+    """The code of the paired terminal this screen is (set by the kiosk app), else ""."""
+    return getattr(request, "kiosk_terminal_code", "")
+
+
+def _attempt(request: HttpRequest):
+    return kiosk_signin.face_attempt(request.session.get(FACE_ATTEMPT), terminal=_paired_terminal(request))
+
+
 @require_http_methods(["GET", "POST"])
 def face_start(request: HttpRequest) -> HttpResponse:
-    error = ""
-    if request.method == "POST":
+    terminal = _paired_terminal(request)
+    error = "" if terminal else kiosk_signin.no_terminal_error().message
+    if request.method == "POST" and terminal:
         try:
-            request.session["eban_face_id"] = actions.clean_id_number(request.POST.get("id_number", ""))
-            request.session.pop("eban_face_consent_at", None)
+            request.session[FACE_ATTEMPT] = kiosk_signin.start_face_attempt(
+                request.POST.get("id_number", ""), terminal=terminal
+            )
             return redirect("kiosk:face_consent")
         except DomainError as exc:
             error = exc.message
-    return render(request, "accounts/kiosk/face_start.html", {"error": error}, status=400 if error else 200)
+    status = 403 if not terminal else (400 if error else 200)
+    context = {"error": error, "paired": bool(terminal)}
+    return render(request, "accounts/kiosk/face_start.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def face_consent(request: HttpRequest) -> HttpResponse:
-    if not request.session.get("eban_face_id"):
+    attempt = _attempt(request)
+    if attempt is None:
         return redirect("kiosk:face_start")
     if request.method == "POST":
         if request.POST.get("consent") == "yes":
-            request.session["eban_face_consent_at"] = timezone.now().timestamp()
+            kiosk_signin.give_consent(attempt)
             return redirect("kiosk:face_camera")
-        request.session.pop("eban_face_id", None)
+        request.session.pop(FACE_ATTEMPT, None)
         return redirect("kiosk:card")
     return render(request, "accounts/kiosk/face_consent.html")
 
 
 def face_camera(request: HttpRequest) -> HttpResponse:
-    if not kiosk_signin.consent_valid(request.session.get("eban_face_consent_at")):
+    attempt = _attempt(request)
+    if attempt is None or not kiosk_signin.consent_valid(
+        attempt.consent_at.timestamp() if attempt.consent_at else None
+    ):
         return redirect("kiosk:face_consent")
-    return render(request, "accounts/kiosk/face_camera.html")
+    challenge = kiosk_signin.issue_challenge(attempt)
+    context = {"challenge": challenge, "prompt": liveness.PROMPTS[challenge], "frames": FRAMES}
+    return render(request, "accounts/kiosk/face_camera.html", context)
 
 
 @require_POST
 def face_check(request: HttpRequest) -> JsonResponse:
-    upload = request.FILES.get("capture")
+    uploads = request.FILES.getlist("frame")
     try:
-        if upload is None or upload.size > MAX_CAPTURE_BYTES:
+        if (
+            not uploads
+            or len(uploads) > liveness.MAX_FRAMES
+            or any(u.size > MAX_CAPTURE_BYTES for u in uploads)
+        ):
             raise DomainError(
                 _("No usable picture arrived from the camera. Please try again."), code="capture"
             )
         citizen = kiosk_signin.sign_in_by_face(
-            request.session.get("eban_face_id", ""),
-            upload.read(),
-            consent_at=request.session.get("eban_face_consent_at"),
-            terminal=_terminal(request),
+            request.session.pop(FACE_ATTEMPT, None),  # one check per attempt, pass or fail
+            [upload.read() for upload in uploads],
+            terminal=_paired_terminal(request),
         )
     except DomainError as exc:
-        return JsonResponse({"ok": False, "code": exc.code, "message": exc.message}, status=exc.status_code)
+        answer = {"ok": False, "code": exc.code, "message": exc.message, "again": reverse("kiosk:face_start")}
+        return JsonResponse(answer, status=exc.status_code)
     finally:
-        if upload is not None:
+        for upload in uploads:
             upload.close()
-    request.session.pop("eban_face_consent_at", None)
     _signed_in(request, citizen, "face")
     return JsonResponse({"ok": True, "next": reverse("kiosk:welcome")})
 

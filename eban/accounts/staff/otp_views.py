@@ -10,10 +10,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from eban.core.admin_views import StaffPage
 from eban.core.exceptions import DomainError
 from eban.core.ratelimit import RateLimited
 
-from . import otp
+from .. import permissions
+from ..staff import otp
 
 
 class CodeForm(forms.Form):
@@ -26,8 +28,14 @@ class CodeForm(forms.Form):
     )
 
 
-class SecondFactorView(FormView):
+class SecondFactorView(StaffPage, FormView):
+    """A page of the second step: for an account that passed the password (and needs the code)."""
+
     form_class = CodeForm
+    page_title = _("Second step")
+
+    def allowed(self, user) -> bool:
+        return permissions.can_use_second_factor(user)
 
     def next_url(self) -> str:
         target = self.request.POST.get("next") or self.request.GET.get("next") or ""

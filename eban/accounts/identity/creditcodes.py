@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .regions import NATIONAL_REGION, PREFECTURES, PROVINCES
+from ..identity.regions import NATIONAL_REGION, PREFECTURES, PROVINCES
 
 LENGTH = 18
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import kiosk_views as views
+from ..signin import kiosk_views as views
 
 app_name = "kiosk"
 urlpatterns = [

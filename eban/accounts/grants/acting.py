@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from eban.core.exceptions import PermissionDenied
 
-from .models import Citizen, Enterprise, EnterpriseAgent, ProxyAuthorisation
+from ..models import Citizen, Enterprise, EnterpriseAgent, ProxyAuthorisation
 
 
 @dataclass(frozen=True)

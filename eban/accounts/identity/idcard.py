@@ -4,8 +4,10 @@ A second-generation ID card is read at the terminal by a certified reader (with 
 module); the terminal-side agent sends the reading to eban. The server must not believe a
 reading that any browser could have typed, so a reading arrives **signed**: an HMAC-SHA256 over
 the canonical JSON of the reading with the reader key (`EBAN_ID_CARD_READER_KEY`, one key for
-every reader; a key per terminal is not built yet). `verify_reading` checks the signature, the freshness (a
-reading older than two minutes is refused: no replay) and the card's content.
+every reader; a key per terminal is not built yet). `verify_reading` checks the signature, the
+freshness (a reading older than two minutes is refused) and the card's content. Each reading also
+carries a number the server gave that terminal's card page (`nonce`): eban.accounts.signin.kiosk
+accepts it once, at that terminal only, so a reading copied off the wire signs no one in again.
 
 `SimulatedReader` stands in for the hardware on the demo terminal: it "reads" a sample card and
 signs the reading exactly as a terminal agent would, so the server path is the real one.
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from eban.core.exceptions import DomainError
 
-from .idnumbers import check_id_number
+from ..identity.idnumbers import check_id_number
 
 MAX_AGE_SECONDS = 120
 MAX_PHOTO_BYTES = 200 * 1024  # the card's photo is ~40 kB once decoded
@@ -46,12 +48,14 @@ class IdCardData:
     issuing_authority: str = ""
     valid_until: str = ""  # YYYY-MM-DD, or 长期 (no end)
     read_at: float = field(default_factory=time.time)
+    nonce: str = ""  # the server's number for this reading (see eban.accounts.signin.kiosk)
 
 
 class IdCardReader(Protocol):
     """The interface a terminal's card reader driver implements."""
 
-    def read(self) -> IdCardData: ...
+    def read(self, nonce: str) -> IdCardData:
+        """Read the card on the reader, with the server's number for this reading."""
 
 
 def _key() -> bytes:
@@ -119,5 +123,5 @@ class SimulatedReader:
     def __init__(self, card: IdCardData) -> None:
         self.card = card
 
-    def read(self) -> IdCardData:
-        return IdCardData(**{**asdict(self.card), "read_at": time.time()})
+    def read(self, nonce: str = "") -> IdCardData:
+        return IdCardData(**{**asdict(self.card), "read_at": time.time(), "nonce": nonce})

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from .regions import (
+from ..identity.regions import (
     COUNTIES,
     DATA_COMPLETE_UNTIL_YEAR,
     PREFECTURES,

@@ -53,4 +53,4 @@ def record_lockout(sender, request=None, username=None, ip_address=None, **kwarg
 def connect() -> None:
     from axes.signals import user_locked_out
 
-    user_locked_out.connect(record_lockout, dispatch_uid="eban.accounts.lockout")
+    user_locked_out.connect(record_lockout, dispatch_uid="eban.accounts.staff.lockout")

@@ -2,7 +2,7 @@
 
 Run it when a newer source package appears, then review the diff:
 
-    .venv/bin/python eban/accounts/data/make_region_codes.py
+    .venv/bin/python eban/accounts/identity/data/make_region_codes.py
 
 An ID number keeps the region code of the place that first issued it, so a code abolished
 decades ago is still on millions of cards: the list is the union of all revisions, not

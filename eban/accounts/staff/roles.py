@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.apps import apps as global_apps
 
-from .enums import StaffRole
+from ..enums import StaffRole
 
 ADMIN = "wagtailadmin.access_admin"
 _IDENTITY_MODELS = (

@@ -156,13 +156,17 @@ def describe(pixels: np.ndarray, face) -> np.ndarray:
     return np.asarray(descriptor, dtype=np.float64)
 
 
-def embed(image: bytes, *, single_person: bool = True) -> np.ndarray:
-    """The descriptor of the face in `image` (the largest one).
+def landmarks(pixels: np.ndarray, face) -> np.ndarray:
+    """dlib's five landmarks of one face, as a 5×2 array of (x, y): two corners of each eye, then
+    the bottom of the nose."""
+    models = _get_models()
+    with _use_lock:
+        shape = models.landmarks(pixels, face)
+    return np.array([[shape.part(i).x, shape.part(i).y] for i in range(5)], dtype=np.float64)
 
-    With `single_person` (a live capture) an image with two faces of similar size is refused: only one
-    person may stand in front of the camera. A reference photo may pass `single_person=False`.
-    """
-    pixels = decode(image)
+
+def single_face(pixels: np.ndarray, *, single_person: bool = True):
+    """The face in a live capture (the largest); DomainError when none, or two people."""
     faces = find_faces(pixels)
     if not faces:
         raise DomainError(
@@ -173,7 +177,17 @@ def embed(image: bytes, *, single_person: bool = True) -> np.ndarray:
             _("More than one face was found. Only one person may be in front of the camera."),
             code="face_several",
         )
-    return describe(pixels, faces[0])
+    return faces[0]
+
+
+def embed(image: bytes, *, single_person: bool = True) -> np.ndarray:
+    """The descriptor of the face in `image` (the largest one).
+
+    With `single_person` (a live capture) an image with two faces of similar size is refused: only one
+    person may stand in front of the camera. A reference photo may pass `single_person=False`.
+    """
+    pixels = decode(image)
+    return describe(pixels, single_face(pixels, single_person=single_person))
 
 
 def compare(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> float:
@@ -188,8 +202,17 @@ def verify(
     live: bytes, reference: bytes | np.ndarray | Sequence[float], *, limit: float | None = None
 ) -> FaceMatch:
     """Whether the live capture shows the person of the reference (a photo, or its stored descriptor)."""
+    return verify_descriptor(embed(live, single_person=True), reference, limit=limit)
+
+
+def verify_descriptor(
+    live_descriptor: np.ndarray,
+    reference: bytes | np.ndarray | Sequence[float],
+    *,
+    limit: float | None = None,
+) -> FaceMatch:
+    """As `verify`, for a live face already described (the liveness step's frontal frame)."""
     limit = threshold() if limit is None else limit
-    live_descriptor = embed(live, single_person=True)
     if isinstance(reference, bytes | bytearray | memoryview):
         try:
             reference = embed(bytes(reference), single_person=False)

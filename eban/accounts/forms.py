@@ -16,7 +16,7 @@ from eban.core.exceptions import DomainError
 
 from . import actions
 from .enums import Relationship
-from .grant_rules import MAX_MATTERS
+from .grants.rules import MAX_MATTERS
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 DEFAULT_GRANT_DAYS = 365
@@ -76,6 +76,17 @@ class RealNameForm(forms.Form):
         error_messages={"required": _("Please enter your ID number.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+    photo = forms.FileField(
+        label=_("A photo of your face, taken now"),
+        required=False,
+        help_text=_(
+            "It is sent to the real-person verification service, compared with the photo the state "
+            "holds for this ID number, and not kept."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "user"}
         ),
     )
     confirm = forms.BooleanField(

@@ -31,13 +31,13 @@ from eban.core import ratelimit
 from eban.core.exceptions import DomainError
 from eban.notifications.sms import SmsNotSent, send_sms
 
-from .actions import clean_phone
-from .models import LoginCode, phone_index
+from ..actions import clean_phone
+from ..models import LoginCode, phone_index
 
-logger = logging.getLogger("eban.accounts.codes")
+logger = logging.getLogger("eban.accounts.signin.codes")
 
 CODE_DIGITS = 6
-_HASH_SALT = "eban.accounts.codes.login-code"
+_HASH_SALT = "eban.accounts.signin.codes.login-code"
 _CODE_RE = re.compile(rf"^\d{{{CODE_DIGITS}}}$")
 
 

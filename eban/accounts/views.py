@@ -38,12 +38,15 @@ from eban.core.masking import mask_phone
 from eban.core.ratelimit import RateLimited, client_ip
 from eban.notifications.sms import sends_for_real
 
-from . import actions, codes, grant_rules, queries, signin
-from .account_forms import AgentForm, CodeForm, GrantForm, PhoneForm, ProxyForm, RealNameForm, RevokeForm
-from .acting import person_of
+from . import actions, queries
+from .forms import AgentForm, CodeForm, GrantForm, PhoneForm, ProxyForm, RealNameForm, RevokeForm
+from .grants import rules as grant_rules
+from .grants.acting import person_of
 from .models import Citizen, EnterpriseAgent
+from .signin import codes
+from .signin import web as signin
 
-logger = logging.getLogger("eban.accounts.signin")
+logger = logging.getLogger("eban.accounts.signin.web")
 
 SESSION_PHONE = "eban_signin_phone"  # encrypted
 SESSION_SENT_AT = "eban_signin_sent_at"
@@ -53,6 +56,7 @@ SESSION_KEYS = (SESSION_PHONE, SESSION_SENT_AT, SESSION_VERIFIED_AT, SESSION_NEX
 PHONE_PURPOSE = "accounts.signin.phone"
 VERIFIED_FOR_SECONDS = 15 * 60  # after the code, the real-name form must come within this time
 MATTER_RESULTS = 20
+MAX_PHOTO_BYTES = 4 * 1024 * 1024  # the live photo of the first sign-in
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -206,13 +210,19 @@ def sign_in_real_name(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_VERIFIED_AT, None)
         messages.info(request, _("Please confirm your mobile number with a code first."))
         return redirect("accounts:sign_in")
-    form = RealNameForm(request.POST or None)
+    form = RealNameForm(request.POST or None, request.FILES or None)
     status, error = 200, None
     if request.method == "POST":
         if form.is_valid():
+            photo = form.cleaned_data.get("photo")
             try:
+                if photo is not None and photo.size > MAX_PHOTO_BYTES:
+                    raise DomainError(_("The photo is too large: at most 4 MB."), code="photo")
                 citizen = signin.bind_real_name(
-                    phone, name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"]
+                    phone,
+                    name=form.cleaned_data["name"],
+                    id_number=form.cleaned_data["id_number"],
+                    live_image=photo.read() if photo is not None else b"",
                 )
             except DomainError as exc:
                 error, status = exc, exc.status_code
@@ -221,7 +231,12 @@ def sign_in_real_name(request: HttpRequest) -> HttpResponse:
                 return _complete_sign_in(request, citizen)
         else:
             status = 400
-    context = {"form": form, "masked_phone": mask_phone(phone)}
+    context = {
+        "form": form,
+        "masked_phone": mask_phone(phone),
+        "available": signin.web_binding_available(),
+        "needs_photo": signin.web_binding_available() and signin.needs_live_image(),
+    }
     return _with_status(render(request, "accounts/sign_in_real_name.html", context, status=status), error)
 
 
@@ -344,6 +359,7 @@ def _proxy_detail_page(request: HttpRequest, grant, form: RevokeForm, status: in
     context = {
         "grant": grant,
         "given": grant.principal_id == request.citizen.pk,
+        "stepping_down": grant.principal_id != request.citizen.pk,
         "form": form,
         "today": timezone.localdate(),
         "section": "proxies",
@@ -460,7 +476,7 @@ def _agent_detail_page(request: HttpRequest, grant: EnterpriseAgent, form: Revok
     context = {
         "grant": grant,
         "enterprise": grant.enterprise,
-        "mine": grant.agent_id == request.citizen.pk,
+        "stepping_down": grant.agent_id == request.citizen.pk,
         "form": form,
         "today": timezone.localdate(),
         "section": "enterprises",

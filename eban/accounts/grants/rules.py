@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from eban.core.exceptions import DomainError
 
-from .enums import Relationship
+from ..enums import Relationship
 
 ALL_MATTERS_RELATIONSHIPS = frozenset({Relationship.SPOUSE, Relationship.PARENT, Relationship.CHILD})
 ALL_MATTERS_MAX_DAYS = 366
