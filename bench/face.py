@@ -26,7 +26,7 @@ from PIL import Image
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eban.settings.test")  # settings only: no django.setup()
 
-from eban.accounts import face  # noqa: E402
+from eban.accounts.identity import face  # noqa: E402
 
 from .ceilings import bare_dlib, beside, interleaved  # noqa: E402
 from .common import median, percentile, result, time_calls  # noqa: E402

@@ -42,7 +42,7 @@ from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eban.settings.test")  # settings only: no django.setup()
 
-from eban.accounts import face  # noqa: E402
+from eban.accounts.identity import face  # noqa: E402
 
 from .common import ROOT, result  # noqa: E402
 

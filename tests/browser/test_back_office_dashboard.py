@@ -31,7 +31,7 @@ def reviewer_with_cases():
     from django.utils import timezone
 
     from eban.accounts import actions as account_actions
-    from eban.accounts.acting import act_for
+    from eban.accounts.grants.acting import act_for
     from eban.accounts.enums import StaffRole
     from eban.accounts.testing import make_staff
     from eban.accounts.tests.factories import citizen
