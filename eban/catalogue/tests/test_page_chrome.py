@@ -69,3 +69,13 @@ def test_the_icon_file_is_a_real_icon():
     path = finders.find("img/favicon.ico")
     with open(path, "rb") as handle:
         assert handle.read(4) == b"\x00\x00\x01\x00"  # the ICO header
+
+
+def test_a_search_for_nonsense_says_so_and_offers_ways_on(client, matter):
+    from eban.catalogue.search import reindex_all
+
+    reindex_all()
+    html = client.get("/search/", {"q": "xyz不存在的事"}).content.decode()
+    assert 'data-testid="no-results"' in html
+    assert 'data-testid="popular"' in html and matter.name in html
+    assert 'data-testid="categories"' in html
