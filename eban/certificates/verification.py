@@ -55,7 +55,7 @@ def _subject_labels() -> list[tuple[str, str]]:
     return [
         ("organization_name", _("Organisation")),
         ("organizational_unit_name", _("Unit")),
-        ("common_name", _("Name")),
+        ("common_name", _("Common name")),
         ("locality_name", _("City")),
         ("state_or_province_name", _("Province")),
         ("country_name", _("Country or region")),
