@@ -68,6 +68,16 @@ def start_worker():
     from django.db import connection
     from django_tasks_db.management.commands.db_worker import Worker
 
+    def readers_do_not_wait_for_writers():
+        # The test database on SQLite is in memory, shared between connections through SQLite's
+        # shared cache, where a reader meets a writer's table lock at once ("database table is
+        # locked") instead of reading the last committed state as a file database in WAL mode
+        # does. Let the live server's and the worker's connections read without those locks.
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA read_uncommitted = 1")
+
+    readers_do_not_wait_for_writers()  # the live server's connection (shared with the test's)
     workers = []
 
     def start():
@@ -78,6 +88,7 @@ def start_worker():
 
         def run():
             try:
+                readers_do_not_wait_for_writers()
                 worker.run()
             finally:
                 connection.close()
