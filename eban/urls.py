@@ -1,4 +1,7 @@
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -9,6 +12,8 @@ from eban.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers ask for it on every first visit (eban's mark, eban/static/img/): not a 404 each time.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("img/favicon.ico"), permanent=True)),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("admin/", include(wagtailadmin_urls)),

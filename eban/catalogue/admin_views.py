@@ -1,8 +1,8 @@
 """Back office: import a catalogue file with a progress bar, export the catalogue.
 
 The upload becomes an ImportJob row; the import runs as a background task (`eban worker`), and
-the page polls a small JSON status view until the report is ready. Staff with the permission
-"Can import and export the catalogue of matters" only.
+the page polls a small JSON status view until the report is ready. Every page here is a
+`CataloguePage` (core's StaffPage): staff for whom `permissions.can_import` holds, else 403.
 """
 
 from __future__ import annotations
@@ -10,23 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
-from django.views.generic import FormView, TemplateView
+from django.views.generic.edit import FormMixin, ProcessFormView
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from eban.core.admin_views import progress_answer
+from eban.core.admin_views import StaffPage, progress_answer
 
 from . import actions
 from .models import ImportJob
+from .permissions import can_import
 
-PERMISSION = "catalogue.import_matters"
 MAX_UPLOAD = 50 * 1024 * 1024
 CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
@@ -39,15 +36,6 @@ PHASES = {
     "saving": _("Saving and publishing"),
     "done": _("Finished"),
 }
-
-
-def can_import(user) -> bool:
-    return bool(user.is_active and user.is_staff and user.has_perm(PERMISSION))
-
-
-def _check(request) -> None:
-    if not can_import(request.user):
-        raise PermissionDenied
 
 
 class ImportExportMenuItem(MenuItem):
@@ -75,21 +63,21 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ImportView(WagtailAdminTemplateMixin, FormView):
+class CataloguePage(StaffPage):
+    """The catalogue's back-office pages: staff who may import and export the catalogue."""
+
+    header_icon = "upload"
+    parent_crumb = ("catalogue_import", _("Import / export matters"))
+
+    def allowed(self, user) -> bool:
+        return can_import(user)
+
+
+class ImportView(FormMixin, ProcessFormView, CataloguePage):
     form_class = ImportForm
     template_name = "catalogue/admin/import.html"
     page_title = _("Import / export matters")
-    header_icon = "upload"
-
-    def dispatch(self, request, *args, **kwargs):
-        _check(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.page_title},
-        ]
+    parent_crumb = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -109,26 +97,12 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         return redirect("catalogue_import_job", job_id=job.pk)
 
 
-def _job_for(request, job_id: int) -> ImportJob:
-    _check(request)
-    return get_object_or_404(ImportJob.objects.defer("content"), pk=job_id)
-
-
-class JobView(WagtailAdminTemplateMixin, TemplateView):
+class JobView(CataloguePage):
     template_name = "catalogue/admin/job.html"
     page_title = _("Import of matters")
-    header_icon = "upload"
 
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("catalogue_import"), "label": _("Import / export matters")},
-            {"url": "", "label": self.job.filename},
-        ]
-
-    def dispatch(self, request, *args, **kwargs):
-        self.job = _job_for(request, kwargs["job_id"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, job_id: int, **kwargs) -> None:
+        self.job = get_object_or_404(ImportJob.objects.defer("content"), pk=job_id)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -142,19 +116,27 @@ class JobView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-@require_GET
-def job_status(request, job_id: int):
-    job = _job_for(request, job_id)
-    return progress_answer(job, PHASES, summary=job.report.get("summary", []) if job.finished else [])
+class JobStatusView(JobView):
+    """The JSON that the job page's progress bar polls."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        job = self.job
+        return progress_answer(job, PHASES, summary=job.report.get("summary", []) if job.finished else [])
 
 
-@require_GET
-def export_view(request, fmt: str):
-    _check(request)
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-    content = actions.export_catalogue(fmt, actor=request.user)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="matters-{stamp}.{fmt}"'
-    return response
+class ExportView(CataloguePage):
+    http_method_names = ["get"]
+
+    def load(self, fmt: str, **kwargs) -> None:
+        if fmt not in CONTENT_TYPES:
+            raise Http404
+        self.fmt = fmt
+
+    def get(self, request, *args, **kwargs):
+        content = actions.export_catalogue(self.fmt, actor=request.user)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content, content_type=CONTENT_TYPES[self.fmt])
+        response["Content-Disposition"] = f'attachment; filename="matters-{stamp}.{self.fmt}"'
+        return response

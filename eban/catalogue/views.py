@@ -268,6 +268,8 @@ def search(request: HttpRequest) -> HttpResponse:
             suggestions=[s for s in (result.suggestions or []) if s and s != q][:8] if not matters else [],
             show_sample=any(m.is_sample for m in matters),
         )
+        if not matters:  # nothing matches: where to go instead
+            context["popular"] = _popular(_catalogue_stamp())
     else:
         context["popular"] = _popular(_catalogue_stamp())
     return render(request, "catalogue/search.html", context)

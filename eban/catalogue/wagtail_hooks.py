@@ -145,8 +145,12 @@ def register_import_urls():
     return [
         path("catalogue/import/", admin_views.ImportView.as_view(), name="catalogue_import"),
         path("catalogue/import/<int:job_id>/", admin_views.JobView.as_view(), name="catalogue_import_job"),
-        path("catalogue/import/<int:job_id>/status/", admin_views.job_status, name="catalogue_import_status"),
-        path("catalogue/export/<str:fmt>/", admin_views.export_view, name="catalogue_export"),
+        path(
+            "catalogue/import/<int:job_id>/status/",
+            admin_views.JobStatusView.as_view(),
+            name="catalogue_import_status",
+        ),
+        path("catalogue/export/<str:fmt>/", admin_views.ExportView.as_view(), name="catalogue_export"),
     ]
 
 

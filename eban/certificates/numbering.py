@@ -25,11 +25,32 @@ def format_number(prefix: str, day: datetime.date, sequence: int, random_part: s
     return f"{prefix}-{day:%Y%m%d}-{sequence:0{SEQUENCE_DIGITS}d}-{random_part}"
 
 
+# Any dash, underscore or space a person may type between the parts (after NFKC, which makes
+# full-width characters and the ideographic space ASCII).
+SEPARATORS = re.compile(r"[\s\-_‐‑‒–—―−ー－]+")
+COMPACT = re.compile(r"^([A-Z0-9]{1,8})(\d{8})(\d{" + str(SEQUENCE_DIGITS) + r",})([" + ALPHABET + r"]{4})$")
+
+
 def normalize(text: str) -> str:
-    """What a person typed or scanned, in the stored form: trimmed, upper case, full-width to ASCII."""
+    """What a person typed or scanned, in the stored form: full-width to ASCII, upper case, and
+    the parts joined by single hyphens whatever stood between them (spaces, other dashes, or
+    nothing at all). Text that has not the shape of a number is only trimmed and upper-cased.
+
+    Without separators a prefix ending in digits is ambiguous with a longer sequence: the
+    prefix takes the longest reading, so the sequence has its usual six digits."""
     import unicodedata
 
-    return unicodedata.normalize("NFKC", text or "").strip().upper()
+    tidy = unicodedata.normalize("NFKC", text or "").strip().upper()
+    if looks_like_number(tidy):
+        return tidy
+    compact = SEPARATORS.sub("", tidy)
+    found = COMPACT.match(compact)
+    if found is None:
+        return tidy
+    parts = SEPARATORS.split(tidy)
+    if len(parts) == 4 and looks_like_number("-".join(parts)):
+        return "-".join(parts)  # the person's own split (a prefix with digits, a long sequence)
+    return "-".join(found.groups())
 
 
 def looks_like_number(text: str) -> bool:

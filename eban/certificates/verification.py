@@ -50,11 +50,33 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _subject_labels() -> list[tuple[str, str]]:
+    """The parts of a signer's name that people read, in the order they read them."""
+    return [
+        ("organization_name", _("Organisation")),
+        ("organizational_unit_name", _("Unit")),
+        ("common_name", _("Common name")),
+        ("locality_name", _("City")),
+        ("state_or_province_name", _("Province")),
+        ("country_name", _("Country or region")),
+    ]
+
+
 def _subject(cert) -> str:
+    """The signer's subject with labels in the reader's language ("Organisation: …; Name: …"),
+    not X.509's English ones ("Common Name: …")."""
     try:
-        return cert.subject.human_friendly
+        native = cert.subject.native
     except Exception:  # an odd certificate must not break the report
         return ""
+    parts = []
+    for key, label in _subject_labels():
+        value = native.get(key)
+        if not value:
+            continue
+        text = ", ".join(value) if isinstance(value, list) else str(value)
+        parts.append(_("%(label)s: %(value)s") % {"label": label, "value": text})
+    return _("; ").join(parts)
 
 
 def verify_pdf(data: bytes, *, trust_roots: list | None = None) -> SignatureReport:

@@ -18,6 +18,11 @@ from .models import IndexEntry, SearchDocument, TermStat
 from .synonyms import synonym_map
 
 RELATIVE_CUTOFF = 0.12  # results scoring under this share of the best one are noise
+# A result must score at least this much per unit of the query's own weight (see `_query_weight`):
+# about what a document gets when every concept of the query is in a field of weight 1 (the
+# catalogue's conditions). A word of the query found only inside a condition, with the rest of the
+# query found nowhere ("xyz不存在的事" → "存在" in one condition: 0.03), is not a match.
+MIN_MATCH = 0.6
 COMMON_SHARE = 0.35  # terms in more than this share of documents are left out (when others remain)
 SUGGESTIONS = 5
 POSTINGS_BUDGET = 4000  # postings read by the scoring query, at most (plus the rarest term of each concept)
@@ -150,12 +155,13 @@ def search(query: str, doc_type: str, *, restrict: QuerySet | None = None) -> Se
     ranked = []
     concepts = max(plan.concepts, 1)
     needs_major = bool(plan.major)
+    floor = MIN_MATCH * _query_weight(plan, frequency, idf)
     for doc_id, score, covered_n, exact_hit, has_major in rows:
         if needs_major and not (has_major or exact_hit):
             continue  # matched only through a one-character word such as 证 or 办
         coverage = 1.0 if exact_hit or not plan.concepts else min(covered_n, concepts) / concepts
         final = float(score or 0.0) * coverage * coverage
-        if final > 0:
+        if final > 0 and (exact_hit or final >= floor):
             ranked.append((final, doc_id))
     if not ranked:
         hits.suggestions = suggest(plan, doc_type)
@@ -166,6 +172,21 @@ def search(query: str, doc_type: str, *, restrict: QuerySet | None = None) -> Se
     hits.ids = [doc_id for _s, doc_id in kept]
     hits.scores = [round(s, 4) for s, _d in kept]
     return hits
+
+
+def _query_weight(plan: QueryPlan, frequency: dict[str, int], idf) -> float:
+    """What the query weighs: for each concept, its best term's weight × idf, summed. A term found
+    nowhere counts as the rarest (idf of one posting): a query half made of words that no
+    document has cannot be matched by a document that has the other half in passing."""
+    best: dict[int, float] = {}
+    for t, (w, c) in plan.terms.items():
+        if c is not None and not t.startswith(EXACT + ":"):
+            best[c] = max(best.get(c, 0.0), w * idf(frequency.get(t, 1)))
+    for low, high, w, c in plan.prefixes:
+        if c is not None:
+            n = sum(v for t, v in frequency.items() if low <= t < high)
+            best[c] = max(best.get(c, 0.0), w * idf(n or 1))
+    return sum(best.values())
 
 
 def _within_budget(exact: list[tuple[str, float, int | None]], frequency: dict[str, int], used: int) -> list:

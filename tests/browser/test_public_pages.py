@@ -172,3 +172,50 @@ def test_english_guide_shows_the_english_name(page, live_server, catalogue):
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Senior citizen card application"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_changed_public_pages_read_well_at_phone_and_desktop_width(
+    new_page, live_server, catalogue, width, axe_scan, screenshot
+):
+    """The header (one sign-in, one elderly toggle, the icon), a guide with a material of 0 copies,
+    a search for nonsense: looked at as a person would, and scanned by axe-core."""
+    import os
+
+    from eban.catalogue.models import Matter
+
+    matter = Matter.objects.get(pk=catalogue.pk)
+    matter.materials = [
+        _material("居民身份证", "applicant", 0),
+        _material("近期免冠一寸照片", "applicant", 2),
+    ]
+    matter.save()
+    reindex_matters([matter.pk])
+    cache.clear()
+    page = new_page(viewport={"width": width, "height": 900})
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    shots = os.environ.get("EBAN_SCREENSHOT_DIR")
+
+    page.goto(f"{live_server.url}/matters/{catalogue.code}/")
+    assert page.get_by_test_id("sign-in").count() == 1
+    assert page.locator("a[href*='elderly=1']").count() == 1
+    copies = page.locator("table.materials tbody tr").first.locator("td").nth(1)
+    assert copies.inner_text().strip() != "0"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert axe_scan(page) == []
+    screenshot(page, f"guide-{width}")
+
+    page.goto(f"{live_server.url}/search/?q=xyz不存在的事")
+    assert page.get_by_test_id("no-results").is_visible()
+    assert page.get_by_test_id("popular").locator("a").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert axe_scan(page) == []
+    screenshot(page, f"search-nothing-{width}")
+
+    page.goto(f"{live_server.url}/verify/")
+    assert axe_scan(page) == []
+    screenshot(page, f"verify-form-{width}")
+    assert not [url for url in failed if "favicon" in url], failed
+    if shots:
+        assert os.path.exists(os.path.join(shots, f"guide-{width}.png"))

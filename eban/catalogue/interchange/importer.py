@@ -20,7 +20,7 @@ from eban.core.exceptions import DomainError
 from .. import actions
 from ..guide import matter_to_dict
 from ..models import Matter
-from . import xlsx
+from . import limits, xlsx
 from .report import ImportRejected, ImportReport, render
 from .schema import FORMAT, Refs, clean_matter
 
@@ -53,6 +53,11 @@ def _json_records(data: Any, report: ImportReport) -> list[tuple[Any, Any]]:
     for key in data:
         if key not in ("format", "matters"):
             report.add("", None, key, "unknown_field", name=key)
+    try:
+        limits.check_matter_count(len(matters))
+    except limits.TooLarge as too_large:
+        too_large.report_to(report, JSON_SHEET)
+        return []
     return [(raw, _json_where(i)) for i, raw in enumerate(matters)]
 
 
@@ -144,12 +149,24 @@ def import_bytes(
     tell("reading", 0, 0)
     if ext == ".json":
         try:
+            limits.check_json(content)
             data = json.loads(content.decode("utf-8-sig"))
+        except limits.TooLarge as too_large:
+            too_large.report_to(report)
+            raise ImportRejected(report) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             report.add("", None, "", "unreadable", error=str(exc))
             raise ImportRejected(report) from None
+        except RecursionError:
+            report.add("", None, "", "unreadable", error="nested too deeply")
+            raise ImportRejected(report) from None
         records = _json_records(data, report)
     elif ext == ".xlsx":
+        try:
+            limits.check_xlsx(content)  # before anything is parsed
+        except limits.TooLarge as too_large:
+            too_large.report_to(report)
+            raise ImportRejected(report) from None
         records = xlsx.read_xlsx(content, report)
     else:
         report.add("", None, "", "unsupported_type", ext=ext or filename)

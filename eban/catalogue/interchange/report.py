@@ -80,6 +80,34 @@ MESSAGES: dict[str, tuple[Any, str]] = {
         _("Unsupported file type “%(ext)s”: use .xlsx or .json."),
         "不支持的文件类型“%(ext)s”：请使用 .xlsx 或 .json 文件。",
     ),
+    "file_too_large": (
+        _("The file is too large: %(size)d MB, at most %(max)d MB. Split it into several files."),
+        "文件过大：%(size)d MB，最多 %(max)d MB。请拆分为多个文件后导入。",
+    ),
+    "unpacked_too_large": (
+        _(
+            "The workbook unpacks to more than %(max)d MB (at least %(size)d MB). Split it into several files."
+        ),
+        "工作簿解压后超过 %(max)d MB（至少 %(size)d MB）。请拆分为多个文件后导入。",
+    ),
+    "packed_too_tightly": (
+        _(
+            "The part “%(part)s” of the workbook is compressed more than %(ratio)d times: not a catalogue workbook."
+        ),
+        "工作簿中的“%(part)s”压缩比超过 %(ratio)d 倍，不是事项目录工作簿。",
+    ),
+    "too_many_parts": (
+        _("The workbook has %(count)d parts, at most %(max)d."),
+        "工作簿包含 %(count)d 个部件，最多 %(max)d 个。",
+    ),
+    "too_many_rows": (
+        _("The sheet “%(name)s” has more than %(max)d rows. Split the file into several files."),
+        "工作表“%(name)s”超过 %(max)d 行。请拆分为多个文件后导入。",
+    ),
+    "too_many_matters": (
+        _("The file has more than %(max)d matters. Split it into several files."),
+        "文件中的事项超过 %(max)d 个。请拆分为多个文件后导入。",
+    ),
     "too_many_problems": (
         _("Stopped after %(count)d problems; fix these and import again."),
         "已发现 %(count)d 个问题，后续未再检查；请修正后重新导入。",

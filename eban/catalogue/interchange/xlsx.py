@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from . import limits
 from .report import ImportReport
 from .schema import PARTS
 from .xlsx_fast import FastWorkbook
@@ -251,6 +252,8 @@ def _blank(value: Any) -> bool:
 
 def _rows(ws) -> Iterator[tuple[int, tuple]]:
     for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if n > limits.MAX_ROWS:  # a hard stop, whatever the checks before parsing let through
+            limits.check_row_number(ws.title, n)
         if n == 1 or not all(map(_blank, row)):
             yield n, row
 
@@ -267,6 +270,9 @@ def read_xlsx(content: bytes, report: ImportReport) -> list[tuple[dict[str, Any]
             return []
     try:
         return _read(wb, report)
+    except limits.TooLarge as too_large:
+        too_large.report_to(report)
+        return []
     finally:
         wb.close()
 
@@ -312,6 +318,8 @@ def _read(wb, report: ImportReport) -> list[tuple[dict[str, Any], _Where]]:
             raw[part] = []
         where = _Where(n, cols, {part: [] for part in PART_SHEETS}, part_cols)
         records.append((raw, where))
+        if len(records) > limits.MAX_MATTERS:
+            limits.check_matter_count(len(records))
         code = raw.get("code")
         if isinstance(code, str) and code and code not in by_code:
             by_code[code] = (raw, where)

@@ -57,6 +57,7 @@ CONDITIONS = {
     "老年人优待证办理": ["年满60周岁的本市户籍老年人", "持有居住证满一年的非本市户籍老年人"],
     "住房公积金提取": ["购买、建造、翻建、大修自住住房的", "离休、退休的"],
     "医保异地就医备案": ["参加本市基本医疗保险的人员"],
+    "失业保险金申领": ["失业前与用人单位存在劳动关系并参保缴费满一年"],
 }
 
 
@@ -191,6 +192,18 @@ def test_nonsense_latin_gives_popular_suggestions(catalogue):
     result = find_matters("qqqxxx")
     assert result.total == 0
     assert result.suggestions
+
+
+@pytest.mark.parametrize("query", ["xyz不存在的事", "不存在的事", "xyz不存在", "火箭发射不存在"])
+def test_nonsense_around_a_word_of_some_condition_finds_nothing(catalogue, query):
+    """A word of the query ("存在") found only inside a condition, the rest found nowhere, is no match."""
+    result = find_matters(query)
+    assert result.total == 0, [m.name for m in result.matters[:3]]
+    assert result.suggestions
+
+
+def test_a_query_fully_found_in_a_condition_still_finds_the_matter(catalogue):
+    assert "失业保险金申领" in top_names("存在劳动关系")
 
 
 def test_search_by_code_finds_the_matter(catalogue):
