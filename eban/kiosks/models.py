@@ -91,7 +91,7 @@ class Terminal(LocalizedNameMixin, models.Model):
 
 
 class Heartbeat(models.Model):
-    """One accepted heartbeat, as the terminal reported it. Append-only; rows older than EBAN_KIOSK_HEARTBEAT_DAYS are pruned (eban.kiosks.retention)."""
+    """One accepted heartbeat, as the terminal reported it. Append-only; rows older than EBAN_KIOSK_HEARTBEAT_DAYS are pruned (eban.kiosks.heartbeats.retention)."""
 
     terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="heartbeats")
     received_at = models.DateTimeField(_("received at"), db_index=True)
@@ -208,7 +208,7 @@ class KioskTransaction(models.Model):
 
 
 class CoverageRun(models.Model):
-    """One computation of coverage started by an official (eban.kiosks.coverage_runs): its
+    """One computation of coverage started by an official (eban.kiosks.coverage.runs): its
     parameters, its progress (a large one runs in the background) and its result, kept so the
     page can show it again. No personal data: settlements and terminals only."""
 

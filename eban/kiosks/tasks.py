@@ -14,13 +14,13 @@ from django_tasks import task
 
 @task()
 def sweep_kiosk_alerts() -> dict:
-    from .alerts import sweep_silent
+    from .fleet.alerts import sweep_silent
 
     return sweep_silent()
 
 
 @task()
 def prune_kiosk_heartbeats() -> dict:
-    from .retention import prune
+    from .heartbeats.retention import prune
 
     return prune()

@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from eban.kiosks import alerts, heartbeats
 from eban.kiosks.enums import AlertKind
+from eban.kiosks.fleet import alerts
+from eban.kiosks.heartbeats import checks as heartbeats
 from eban.kiosks.models import Alert
 
 from .fleet_factories import body, make_terminal, with_token

@@ -151,7 +151,8 @@ def test_a_terminal_listing_matters_offers_only_those(screen, terminal, departme
 
 
 def test_most_used_matters_come_from_this_terminals_transactions(screen, terminal, department, review_matter):
-    from eban.kiosks import app_queries, usage
+    from eban.kiosks.app import queries as app_queries
+    from eban.kiosks.usage import record as usage
 
     other = kiosk_matter(department, name="常用事项")
     for _ in range(3):

@@ -10,8 +10,10 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import override
 
-from eban.kiosks import heartbeat_lane, heartbeats, tokens
+from eban.kiosks import tokens
 from eban.kiosks.enums import AlertKind
+from eban.kiosks.heartbeats import checks as heartbeats
+from eban.kiosks.heartbeats import lane as heartbeat_lane
 from eban.kiosks.models import Alert, Heartbeat, RefusedHeartbeat
 
 from .fleet_factories import body, make_terminal, with_token

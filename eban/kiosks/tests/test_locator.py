@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from eban.kiosks import geo, locator
+from eban.kiosks import geo
+from eban.kiosks.finder import locator
 from eban.kiosks.models import Settlement, Terminal
 
 from .finder_factories import OFFICE, county, fresh_calendar, holiday_calendar, terminal, township  # noqa: F401

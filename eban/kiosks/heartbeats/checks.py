@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 
 from eban.core.exceptions import DomainError
 
-from .enums import AlertKind, DeviceState
-from .models import Alert, Heartbeat, RefusedHeartbeat, Terminal
+from ..enums import AlertKind, DeviceState
+from ..models import Alert, Heartbeat, RefusedHeartbeat, Terminal
 
 logger = logging.getLogger("eban.kiosks.heartbeats")
 

@@ -1,5 +1,5 @@
 """Alerts of the kiosk network. Heartbeats open and close the device alerts (out of paper,
-printer, camera: eban.kiosks.heartbeats); the SILENT alert is opened here, by a sweep run every
+printer, camera: eban.kiosks.heartbeats.checks); the SILENT alert is opened here, by a sweep run every
 minute (`eban kiosk-alerts` from cron, or the task `tasks.sweep_kiosk_alerts`), and closed by
 the terminal's next heartbeat.
 
@@ -20,9 +20,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .enums import AlertKind
-from .heartbeats import silent_minutes
-from .models import Alert, Terminal
+from ..enums import AlertKind
+from ..heartbeats.checks import silent_minutes
+from ..models import Alert, Terminal
 
 logger = logging.getLogger("eban.kiosks.alerts")
 

@@ -2,7 +2,7 @@
 terminal, per county, the uncovered key villages and the best new sites, on a map and in tables.
 
 The parameters are a GET form; submitting it (or opening the page) starts a run
-(coverage_runs.start_run: audited, scoped to the operator's divisions) and redirects to the run's
+(coverage.runs.start_run: audited, scoped to the operator's divisions) and redirects to the run's
 own address, so paging through the tables does not compute again. A small run (Wenzhou's scale)
 is computed during the request; a large one runs in the background and the page shows its
 progress until it is done. An operator sees only their own runs (platform administrators: all).
@@ -26,9 +26,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from eban.core import exceptions
 from eban.core.admin_views import progress_answer
 
-from . import coverage, coverage_runs, maps
-from .models import CoverageRun
-from .permissions import may_operate
+from .. import maps
+from ..models import CoverageRun
+from ..permissions import may_operate
+from . import compute as coverage
+from . import runs as coverage_runs
 
 PER_PAGE = 50
 RECENT_RUNS = 10

@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 from eban.accounts.permissions import code_prefix
 from eban.government.models import Division, DivisionLevel
 
-from . import geo
-from .hours import OpenAt
-from .models import Settlement, Terminal
+from .. import geo
+from ..hours import OpenAt
+from ..models import Settlement, Terminal
 
 START_RADIUS_M = 3_000.0
 MAX_LIMIT = 50

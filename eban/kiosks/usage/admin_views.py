@@ -4,7 +4,7 @@ of transactions per month, top matters, busiest and idle terminals and by county
 by its table (the charts are an extra: the tables carry the same figures); an .xlsx export of the
 same selection (audited).
 
-Thin: the figures come from usage_queries (scoped to the official: division_q, terminals_for).
+Thin: the figures come from usage.queries (scoped to the official: division_q, terminals_for).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.core.exceptions import DomainError
 
-from . import usage_export
-from . import usage_queries as q
-from .enums import TransactionKind
-from .permissions import divisions_for, may_operate
+from ..enums import TransactionKind
+from ..permissions import divisions_for, may_operate
+from . import export as usage_export
+from . import queries as q
 
 TOP = 10
 PERIODS = {

@@ -28,11 +28,11 @@ from eban.catalogue.models import Matter
 from eban.core import exceptions
 from eban.core.admin_views import StaffPage
 
-from . import hours, maps, pairing, terminals, tokens
-from .enums import AlertKind, Hardware, Level
-from .heartbeats import PAPER_EMPTY_BELOW, silent_minutes
-from .models import Alert, Heartbeat, RefusedHeartbeat, Terminal
-from .permissions import divisions_for, may_operate, terminals_for
+from .. import hours, maps, pairing, terminals, tokens
+from ..enums import AlertKind, Hardware, Level
+from ..heartbeats.checks import PAPER_EMPTY_BELOW, silent_minutes
+from ..models import Alert, Heartbeat, RefusedHeartbeat, Terminal
+from ..permissions import divisions_for, may_operate, terminals_for
 
 PER_PAGE = 50
 MAP_POINTS = 3000  # more points than this and the map shows the first ones (the list has all)
