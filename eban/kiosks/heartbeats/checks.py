@@ -94,6 +94,10 @@ def parse(body: bytes, now: datetime.datetime) -> dict[str, Any]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise MalformedHeartbeat(_("The body is not JSON."), reason="not_json", status=400) from None
+    except RecursionError:  # "[[[[…]]]]": 4 KB of nesting is deeper than the parser's stack
+        raise MalformedHeartbeat(
+            _("The body is nested too deeply: a heartbeat is one flat JSON object."), reason="too_deep", status=400
+        ) from None
     if not isinstance(data, dict):
         raise MalformedHeartbeat(_("A heartbeat is a JSON object."), reason="not_object", status=400)
     return validate(data, now)

@@ -229,6 +229,21 @@ def test_malformed_body_is_refused_and_nothing_is_written(client, terminal, toke
     assert terminal.last_seen_at is None and terminal.paper_level is None
 
 
+@pytest.mark.parametrize("payload", [b"[" * 2000 + b"]" * 2000, b'{"online": ' + b"[" * 2000 + b"]" * 2000 + b"}"])
+def test_deeply_nested_json_is_refused_with_400_not_500(client, terminal, token, payload, caplog):
+    """A valid token and 4,000 bytes of nesting used to raise RecursionError (500) in both doors."""
+    assert len(payload) <= heartbeats.MAX_BODY_BYTES
+    with override("en"), caplog.at_level(logging.WARNING, logger="eban.kiosks.heartbeats"):
+        response = post(client, token, payload)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_heartbeat"
+    assert "nested" in error["message"]
+    assert RefusedHeartbeat.objects.get().reason == "too_deep"
+    assert "Heartbeat refused: too_deep" in caplog.text
+    assert not Heartbeat.objects.exists()
+
+
 def test_paper_level_may_be_null_and_version_omitted(client, terminal, token):
     data = body(paper_level=None, printer="absent")
     del data["software_version"]
