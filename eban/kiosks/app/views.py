@@ -38,8 +38,8 @@ from eban.core.exceptions import DomainError
 from eban.workdays import rules as workdays
 
 from .. import pairing
+from ..actions import usage
 from ..enums import TransactionKind
-from ..usage import record as usage
 from . import queries as app_queries
 
 CATEGORY_PAGE_SIZE = 6

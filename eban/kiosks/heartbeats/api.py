@@ -2,9 +2,9 @@
 (`Authorization: Bearer <code>.<secret>`). No session and no CSRF: the token is the credential.
 
 Thin and fast (500 requests/s for 30,000 terminals): one indexed lookup of the token's terminal,
-the body checked in eban.kiosks.heartbeats.checks, one UPDATE and one INSERT (heartbeats.record_heartbeat). A bad or forged token
+the body checked in eban.kiosks.heartbeats.checks, one UPDATE and one INSERT (actions.heartbeats.record_heartbeat). A bad or forged token
 answers 401, a malformed body 400 (not a JSON object, too large) or 422 (a field); each refusal
-is logged and kept (heartbeats.refuse).
+is logged and kept (actions.heartbeats.refuse_heartbeat).
 
 Under gunicorn (`eban serve`), eban.wsgi answers this path in a lane in front of Django's
 middleware (eban.kiosks.heartbeats.lane), with the same `receive` and the same answers; this route
@@ -22,6 +22,7 @@ from eban.core.api_common import ApiError
 from eban.core.ratelimit import client_ip
 
 from .. import tokens
+from ..actions import heartbeats as heartbeat_actions
 from . import checks as heartbeats
 
 router = Router(tags=["kiosks"])
@@ -91,7 +92,7 @@ def receive(request) -> datetime:
     try:
         terminal = tokens.authenticate(tokens.bearer(request), by_code=heartbeats.terminal_by_code)
     except tokens.BadToken as error:
-        heartbeats.refuse(error.reason, error.claimed_code, address, now=now)
+        heartbeat_actions.refuse_heartbeat(error.reason, error.claimed_code, address, now=now)
         raise
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -101,7 +102,7 @@ def receive(request) -> datetime:
         heartbeats.check_size(length)
         payload = heartbeats.parse(request.body, now)
     except heartbeats.MalformedHeartbeat as error:
-        heartbeats.refuse(error.reason, terminal.code, address, now=now)
+        heartbeat_actions.refuse_heartbeat(error.reason, terminal.code, address, now=now)
         raise
-    heartbeats.record_heartbeat(terminal, payload, now)
+    heartbeat_actions.record_heartbeat(terminal, payload, now)
     return now

@@ -10,8 +10,11 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import override
 
-from eban.kiosks import tokens
+from eban.kiosks.actions import SYSTEM
+from eban.kiosks.actions import heartbeats as heartbeat_actions
+from eban.kiosks.actions import tokens as token_actions
 from eban.kiosks.enums import AlertKind
+from eban.kiosks.health import PAPER_EMPTY_BELOW
 from eban.kiosks.heartbeats import checks as heartbeats
 from eban.kiosks.heartbeats import lane as heartbeat_lane
 from eban.kiosks.models import Alert, Heartbeat, RefusedHeartbeat
@@ -171,7 +174,7 @@ def test_unknown_or_missing_token_is_refused(client, terminal, header, reason):
 
 
 def test_revoked_token_is_refused(client, terminal, token):
-    tokens.revoke_token(terminal, actor=None)
+    token_actions.revoke_token(terminal, actor=SYSTEM)
     response = post(client, token, body())
     assert response.status_code == 401
     assert RefusedHeartbeat.objects.get().reason == "revoked"
@@ -180,7 +183,7 @@ def test_revoked_token_is_refused(client, terminal, token):
 
 
 def test_rotated_token_replaces_the_old_one(client, terminal, token):
-    new = tokens.issue_token(terminal, actor=None)
+    new = token_actions.issue_token(terminal, actor=SYSTEM)
     assert post(client, token, body()).status_code == 401
     assert post(client, new, body()).status_code == 200
 
@@ -229,7 +232,9 @@ def test_malformed_body_is_refused_and_nothing_is_written(client, terminal, toke
     assert terminal.last_seen_at is None and terminal.paper_level is None
 
 
-@pytest.mark.parametrize("payload", [b"[" * 2000 + b"]" * 2000, b'{"online": ' + b"[" * 2000 + b"]" * 2000 + b"}"])
+@pytest.mark.parametrize(
+    "payload", [b"[" * 2000 + b"]" * 2000, b'{"online": ' + b"[" * 2000 + b"]" * 2000 + b"}"]
+)
 def test_deeply_nested_json_is_refused_with_400_not_500(client, terminal, token, payload, caplog):
     """A valid token and 4,000 bytes of nesting used to raise RecursionError (500) in both doors."""
     assert len(payload) <= heartbeats.MAX_BODY_BYTES
@@ -282,10 +287,7 @@ def test_alerts_open_and_close_when_the_state_changes(client, terminal, token):
     assert post(client, token, body(paper_level=0, printer="fault")).status_code == 200
     assert Alert.objects.count() == 2
     # Below the threshold still counts as empty; the printer is fixed; the camera breaks.
-    assert (
-        post(client, token, body(paper_level=heartbeats.PAPER_EMPTY_BELOW - 1, camera="fault")).status_code
-        == 200
-    )
+    assert post(client, token, body(paper_level=PAPER_EMPTY_BELOW - 1, camera="fault")).status_code == 200
     assert _open_kinds(terminal) == {AlertKind.OUT_OF_PAPER, AlertKind.CAMERA}
     printer = Alert.objects.get(kind=AlertKind.PRINTER)
     assert printer.closed_at is not None
@@ -310,7 +312,7 @@ def test_a_heartbeat_closes_an_open_silent_alert(client, terminal, token):
 def test_record_heartbeat_directly(terminal):
     now = timezone.now()
     payload = heartbeats.validate(body(now, paper_level=3), now)
-    heartbeats.record_heartbeat(terminal, payload, now)
+    heartbeat_actions.record_heartbeat(terminal, payload, now)
     terminal.refresh_from_db()
     assert terminal.paper_level == 3
     assert _open_kinds(terminal) == {AlertKind.OUT_OF_PAPER}
@@ -319,15 +321,17 @@ def test_record_heartbeat_directly(terminal):
 def test_refusals_are_capped_per_client_address_and_minute(caplog):
     now = timezone.now().replace(second=1)
     with caplog.at_level(logging.WARNING, logger="eban.kiosks.heartbeats"):
-        stored = [heartbeats.refuse("unknown", "X-1", "10.9.9.9", now=now) for _ in range(150)]
-        other = heartbeats.refuse("unknown", "X-1", "10.9.9.10", now=now)
-    assert sum(stored) == heartbeats.REFUSED_ROWS_PER_MINUTE
+        stored = [
+            heartbeat_actions.refuse_heartbeat("unknown", "X-1", "10.9.9.9", now=now) for _ in range(150)
+        ]
+        other = heartbeat_actions.refuse_heartbeat("unknown", "X-1", "10.9.9.10", now=now)
+    assert sum(stored) == heartbeat_actions.REFUSED_ROWS_PER_MINUTE
     assert other is True
-    assert RefusedHeartbeat.objects.count() == heartbeats.REFUSED_ROWS_PER_MINUTE + 1
+    assert RefusedHeartbeat.objects.count() == heartbeat_actions.REFUSED_ROWS_PER_MINUTE + 1
     assert "not stored" in caplog.text
     # Lines logged: one per stored row, then one per 100 over the cap — not 150.
     lines = [r for r in caplog.records if "10.9.9.9" in r.getMessage()]
-    assert len(lines) == heartbeats.REFUSED_ROWS_PER_MINUTE + 2
+    assert len(lines) == heartbeat_actions.REFUSED_ROWS_PER_MINUTE + 2
 
 
 def test_openapi_declares_the_heartbeat(client):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from eban.kiosks import tasks
-from eban.kiosks.fleet import alerts
+from eban.kiosks.actions import alerts
 
 
 class Command(BaseCommand):

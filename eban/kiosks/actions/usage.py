@@ -1,5 +1,5 @@
 """Counting kiosk transactions: one row per sign-in, application, print or guide read at a
-terminal. The figures (by terminal, matter, division and day) are read in usage.queries."""
+terminal. The figures (by terminal, matter, division and day) are read in eban.kiosks.usage.queries."""
 
 from __future__ import annotations
 
