@@ -24,38 +24,30 @@ from django.utils.translation import gettext_lazy
 from eban.accounts.permissions import code_prefix, staff_scope
 from eban.catalogue.models import Matter
 from eban.core import exceptions
-from eban.core.admin_views import StaffPage
 
 from .. import hours, maps
 from ..actions import terminals
 from ..actions import tokens as token_actions
+from ..admin_pages import OperatorPage
 from ..enums import AlertKind, Hardware, Level
 from ..health import STATUSES, silent_minutes, status_of, status_q
 from ..models import Alert, Heartbeat, RefusedHeartbeat, Terminal
-from ..permissions import divisions_for, may_operate, terminals_for
+from ..permissions import divisions_for, terminals_for
 
 PER_PAGE = 50
 MAP_POINTS = 3000  # more points than this and the map shows the first ones (the list has all)
 HEARTBEATS_SHOWN = 20
 
 
-class FleetAdminView(StaffPage):
+class FleetAdminView(OperatorPage):
     header_icon = "desktop"
     parent_crumb = ("kiosks_fleet", gettext_lazy("Fleet"))
-
-    def allowed(self, user) -> bool:
-        return may_operate(user)
 
 
 class FleetView(FleetAdminView):
     template_name = "kiosks/admin/fleet.html"
     page_title = gettext_lazy("Fleet")
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    parent_crumb = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -297,13 +289,13 @@ class TerminalFormView(FleetAdminView):
         )
         return context
 
-    def save(self, data):
+    def submit(self, data):
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
         data = _form_data(request.POST)
         try:
-            terminal = self.save(data)
+            terminal = self.submit(data)
         except terminals.TerminalInvalid as error:
             messages.error(request, _("The terminal was not saved: see the problems below."))
             return self.render_to_response(
@@ -321,7 +313,7 @@ class TerminalFormView(FleetAdminView):
 class TerminalAddView(TerminalFormView):
     page_title = gettext_lazy("Add a terminal")
 
-    def save(self, data):
+    def submit(self, data):
         return terminals.create_terminal(data, actor=self.request.user)
 
 
@@ -334,7 +326,7 @@ class TerminalEditView(TerminalFormView):
     def get_page_title(self):
         return _("Change terminal %(code)s") % {"code": self.terminal.code}
 
-    def save(self, data):
+    def submit(self, data):
         return terminals.update_terminal(self.terminal, data, actor=self.request.user)
 
 

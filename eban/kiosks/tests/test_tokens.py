@@ -39,7 +39,9 @@ def test_an_operator_issues_rotates_and_revokes_a_token_of_their_division(luchen
     with pytest.raises(tokens.BadToken):
         tokens.authenticate(rotated)
     actions = list(
-        ModelLogEntry.objects.filter(action__startswith="kiosks.").order_by("pk").values_list("action", flat=True)
+        ModelLogEntry.objects.filter(action__startswith="kiosks.")
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
     assert actions == [
         "kiosks.terminal.token_issued",
