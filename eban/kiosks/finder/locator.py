@@ -16,6 +16,7 @@ Nothing about the position is logged or stored.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -284,9 +285,9 @@ def _named_in(name: str, text: str) -> int:
 
 
 _LEVEL_RANK = {DivisionLevel.CITY: 0, DivisionLevel.COUNTY: 1, DivisionLevel.TOWNSHIP: 2}
-PINYIN_CACHE_SECONDS = 600
 
 
+@functools.lru_cache(maxsize=100_000)
 def _pinyin(text: str) -> str:
     from pypinyin import Style, lazy_pinyin  # a declared dependency; imported when first needed
 
@@ -295,16 +296,12 @@ def _pinyin(text: str) -> str:
 
 def _pinyin_index() -> dict[str, list[tuple[int, int]]]:
     """{pinyin of a name or of its stem: [(level rank, division id)]} for the city, county and
-    township levels; cached (the divisions rarely change)."""
-    key = "kiosks:division-pinyin"
-    index = cache.get(key)
-    if index is None:
-        index = {}
-        rows = Division.objects.filter(level__in=list(_LEVEL_RANK)).values_list("pk", "name", "level")
-        for pk, name, level in rows:
-            for spelling in {_pinyin(name), _pinyin(stem(name))}:
-                index.setdefault(spelling, []).append((_LEVEL_RANK[level], pk))
-        cache.set(key, index, PINYIN_CACHE_SECONDS)
+    township levels, read afresh (one query of names; their pinyin is kept per process)."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    rows = Division.objects.filter(level__in=list(_LEVEL_RANK)).values_list("pk", "name", "level")
+    for pk, name, level in rows:
+        for spelling in {_pinyin(name), _pinyin(stem(name))}:
+            index.setdefault(spelling, []).append((_LEVEL_RANK[level], pk))
     return index
 
 
