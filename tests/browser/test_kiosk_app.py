@@ -151,6 +151,11 @@ def _apply_and_print(page, steps, live_server, terminal, axe_scan=None) -> bytes
         page.get_by_test_id("approved").wait_for()
     with steps("certificate ready (issued by the task)"):
         page.get_by_test_id("certificate-ready").wait_for(state="visible")
+    # Read before printing: everything after the print is checked on the server and through the
+    # page's link, not in a page whose hidden frame headless Chromium is printing (its renderer
+    # has been seen to crash there when the machine's cores are busy elsewhere).
+    number = page.get_by_test_id("case-number").inner_text().strip()
+    href = page.get_by_test_id("print").get_attribute("href")
     if axe_scan:
         _no_serious_violations(axe_scan, page, "result page")
     with steps("print"):
@@ -158,11 +163,9 @@ def _apply_and_print(page, steps, live_server, terminal, axe_scan=None) -> bytes
         page.wait_for_function("document.body.getAttribute('data-printed') === '1'")
         expect(page.get_by_test_id("print-again")).to_be_visible()
     with steps("PDF from the page's link"):
-        href = page.get_by_test_id("print").get_attribute("href")
         response = page.request.get(live_server.url + href)
         assert response.ok and response.headers["content-type"] == "application/pdf"
         pdf = response.body()
-    number = page.get_by_test_id("case-number").inner_text().strip()
     assert KioskTransaction.objects.filter(
         terminal=terminal, kind="print", application_number=number
     ).exists()
