@@ -6,7 +6,7 @@ migrated, then a child process generates the data (seeded, reproducible) over a 
 area (27.0–31.2° N, 118.0–122.8° E, ≈ 100,000 km²): 1,500 town centres, terminals scattered
 around them (σ 2 km), settlements around them (σ 5 km, 10 % key villages, 50–5,000 people) in 88
 county-level divisions, and bulk-inserts them. A second child process times the full path as
-`eban kiosk-coverage` runs it: eban.kiosks.coverage_runs.load (the ORM reading every active
+`eban kiosk-coverage` runs it: eban.kiosks.coverage.runs.load (the ORM reading every active
 terminal and settlement into arrays) then coverage.compute with a 15-minute walk and 10 sites;
 the computation alone is timed again in the same process (best of 3) and reported too.
 
@@ -100,7 +100,8 @@ django.setup()
 import numpy as np
 from django.db import connection
 from bench.ceilings import bare_pair_tests
-from eban.kiosks import coverage, coverage_runs
+from eban.kiosks.coverage import compute as coverage
+from eban.kiosks.coverage import runs as coverage_runs
 from eban.kiosks.models import Settlement, Terminal
 start = time.perf_counter()
 data = coverage_runs.load(None)

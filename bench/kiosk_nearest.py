@@ -1,4 +1,4 @@
-"""The finder: `eban.kiosks.locator.nearest` among 30,000 terminals (target: median < 10 ms/query).
+"""The finder: `eban.kiosks.finder.locator.nearest` among 30,000 terminals (target: median < 10 ms/query).
 
 For each database (SQLite; PostgreSQL too when DATABASE_URL points at one): a fresh database is
 migrated and 30,000 generated terminals are written over a province-sized area (Zhejiang's box,
@@ -60,7 +60,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 django.setup()
 from django.db import connection
-from eban.kiosks import geo, locator
+from eban.kiosks import geo
+from eban.kiosks.finder import locator
 from eban.kiosks.models import Terminal
 towns = json.loads({towns!r})
 rng = random.Random(7)

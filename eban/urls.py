@@ -22,8 +22,8 @@ urlpatterns = [
     # is private and served by a view that checks who asks (eban/core/media.py).
     path("media/images/<path:name>", media.rendition, name="media_rendition"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("kiosk/", include("eban.kiosks.app_urls")),
-    path("kiosks/", include("eban.kiosks.finder_urls")),
+    path("kiosk/", include("eban.kiosks.app.urls")),
+    path("kiosks/", include("eban.kiosks.finder.urls")),
     path("applications/", include("eban.applications.urls")),
     path("account/messages/", include("eban.notifications.urls")),
     path("account/", include("eban.accounts.urls")),

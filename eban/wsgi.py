@@ -6,8 +6,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eban.settings.production")
 django_application = get_wsgi_application()
 
-# Terminals' heartbeats (500/s for a province's network) skip the middleware: eban.kiosks.heartbeat_lane.
-from eban.kiosks.heartbeat_lane import heartbeat_lane  # noqa: E402 (needs Django set up)
+# Terminals' heartbeats (500/s for a province's network) skip the middleware: eban.kiosks.heartbeats.lane.
+from eban.kiosks.heartbeats.lane import heartbeat_lane  # noqa: E402 (needs Django set up)
 
 application = heartbeat_lane(django_application)
 

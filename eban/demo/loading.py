@@ -410,7 +410,7 @@ def load_transactions(
     from eban.catalogue.models import Matter
     from eban.kiosks.enums import TransactionKind
     from eban.kiosks.models import KioskTransaction, Terminal
-    from eban.kiosks.usage_queries import months_back
+    from eban.kiosks.usage.queries import months_back
 
     if per_month is None:
         per_month = settings.EBAN_SAMPLE_KIOSK_TRANSACTIONS_PER_MONTH

@@ -3,8 +3,8 @@
 
 from ninja import Router
 
-from .api_heartbeat import router as heartbeat_router
-from .api_nearest import router as nearest_router
+from .finder.api import router as nearest_router
+from .heartbeats.api import router as heartbeat_router
 
 router = Router(tags=["kiosks"])
 router.add_router("", nearest_router)

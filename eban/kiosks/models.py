@@ -7,9 +7,13 @@ Tencent) or BD-09 (Baidu) at the edge (eban.kiosks.geo).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,6 +25,8 @@ terminal_code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]{2,31}$",
     _("A terminal code is 3 to 32 capital letters, digits and hyphens."),
 )
+# How a name says it is sample data (then no second label is added beside it).
+SAMPLE_MARKS = ("样例", "sample")
 LATITUDE = [MinValueValidator(-90.0), MaxValueValidator(90.0)]
 LONGITUDE = [MinValueValidator(-180.0), MaxValueValidator(180.0)]
 
@@ -89,9 +95,16 @@ class Terminal(LocalizedNameMixin, models.Model):
     def has(self, device: Hardware | str) -> bool:
         return str(device) in (self.hardware or [])
 
+    @property
+    def needs_sample_label(self) -> bool:
+        """Whether a page should label the name as sample data: a sample terminal whose shown name
+        does not already say so (the demo's names end in （样例） / (sample): one label, not two)."""
+        name = self.display_name.casefold()
+        return self.is_sample and not any(mark in name for mark in SAMPLE_MARKS)
+
 
 class Heartbeat(models.Model):
-    """One accepted heartbeat, as the terminal reported it. Append-only; rows older than EBAN_KIOSK_HEARTBEAT_DAYS are pruned (eban.kiosks.retention)."""
+    """One accepted heartbeat, as the terminal reported it. Append-only; rows older than EBAN_KIOSK_HEARTBEAT_DAYS are pruned (eban.kiosks.heartbeats.retention)."""
 
     terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="heartbeats")
     received_at = models.DateTimeField(_("received at"), db_index=True)
@@ -135,7 +148,9 @@ class Alert(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=AlertKind.choices)
     opened_at = models.DateTimeField(_("opened at"), db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    # What the alert is about, as data, rendered in the reader's language by `detail_text`:
+    # {"paper_level": 4} (out of paper); {"last_seen_at": "<ISO 8601>"} or {"never_seen": true} (silent).
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -151,6 +166,22 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.terminal_id})"
+
+    @property
+    def detail_text(self) -> str:
+        """The facts in the active language ("纸张余量 4%", "从未上线"); "" when there are none."""
+        facts = self.facts or {}
+        if facts.get("paper_level") is not None:
+            return _("Paper left: %(level)s%%") % {"level": facts["paper_level"]}
+        if facts.get("never_seen"):
+            return str(_("Never seen"))
+        if facts.get("last_seen_at"):
+            try:
+                seen = datetime.datetime.fromisoformat(facts["last_seen_at"])
+            except (TypeError, ValueError):
+                return ""
+            return _("Last heartbeat %(time)s") % {"time": date_format(timezone.localtime(seen), "Y-m-d H:i")}
+        return ""
 
 
 class Settlement(LocalizedNameMixin, models.Model):
@@ -208,7 +239,7 @@ class KioskTransaction(models.Model):
 
 
 class CoverageRun(models.Model):
-    """One computation of coverage started by an official (eban.kiosks.coverage_runs): its
+    """One computation of coverage started by an official (eban.kiosks.coverage.runs): its
     parameters, its progress (a large one runs in the background) and its result, kept so the
     page can show it again. No personal data: settlements and terminals only."""
 

@@ -26,10 +26,10 @@ def _issued(terminal: Terminal) -> str:
     return terminal.token_issued_at.isoformat() if terminal.token_issued_at and terminal.token_hash else ""
 
 
-def pairing_path(terminal: Terminal, *, actor: Any) -> str:
-    """The path of a pairing link for `terminal` (the terminal needs a token first)."""
+def link_path(terminal: Terminal) -> str:
+    """The path of a pairing link for `terminal` (made, checked and audited by the action
+    eban.kiosks.actions.tokens.make_pairing_link)."""
     value = signing.dumps({"t": terminal.pk, "i": _issued(terminal)}, salt=LINK_SALT, compress=True)
-    audit.record(actor, "kiosks.terminal.pairing_link", terminal)
     return reverse("kiosk:pair", args=[value])
 
 

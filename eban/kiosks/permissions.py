@@ -2,7 +2,11 @@
 
 Kiosk operators see the terminals in their divisions (the StaffProfile's scope, as everywhere:
 eban.accounts.permissions; terminals belong to a division, not a department); platform
-administrators see them all. Every back-office query of terminals goes through `terminals_for`."""
+administrators see them all. Every back-office query of terminals goes through `terminals_for`,
+and every staff action on a terminal (eban.kiosks.actions) through `operable_terminals`.
+
+`SYSTEM` is the platform itself as an actor (a management command such as `eban demo`); a
+request's user never is, and a forgotten actor (None) is refused like anyone else."""
 
 from __future__ import annotations
 
@@ -15,6 +19,16 @@ from eban.accounts.permissions import code_prefix, has_role, staff_scope
 from eban.government.models import Division
 
 from .models import Terminal
+
+
+class _System:
+    """The platform acting on its own (management commands): see the module's docstring."""
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = _System()
 
 
 def may_operate(user: Any) -> bool:
@@ -49,3 +63,12 @@ def terminals_for(user: Any, queryset: QuerySet | None = None) -> QuerySet:
 def divisions_for(user: Any) -> QuerySet:
     """The divisions an official may put terminals in."""
     return Division.objects.filter(division_q(user, division=""))
+
+
+def operable_terminals(actor: Any) -> QuerySet:
+    """The terminals `actor` may change (their token, pairing, fields): SYSTEM all of them; an
+    official those of `terminals_for`; anyone else none. Filter it by pk inside the action's
+    transaction, so the scope is the database's, not that of the object the caller passed."""
+    if actor is SYSTEM:
+        return Terminal.objects.all()
+    return terminals_for(actor)

@@ -1,10 +1,10 @@
 """Background jobs of the kiosk network, run by `eban worker`, which enqueues them on schedule
 (settings.EBAN_PERIODIC_TASKS, eban.core.schedule). Thin and idempotent.
 
-- `sweep_kiosk_alerts` (every minute): open the SILENT alerts (alerts.sweep_silent); also
+- `sweep_kiosk_alerts` (every minute): open the SILENT alerts (actions.alerts.sweep_silent); also
   `eban kiosk-alerts`.
 - `prune_kiosk_heartbeats` (every 10 minutes): forget the heartbeat history past its keeping
-  time (retention.prune).
+  time (actions.retention.prune).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from django_tasks import task
 
 @task()
 def sweep_kiosk_alerts() -> dict:
-    from .alerts import sweep_silent
+    from .actions.alerts import sweep_silent
 
     return sweep_silent()
 
 
 @task()
 def prune_kiosk_heartbeats() -> dict:
-    from .retention import prune
+    from .actions.retention import prune
 
     return prune()

@@ -2,19 +2,16 @@
 kept. A token reads "<terminal code>.<secret>" so a request names its terminal and is checked
 with one indexed lookup and a constant-time comparison. Rotating replaces the token at once
 (the old one stops working); revoking leaves the terminal with none until a new one is issued.
+This module checks tokens; issuing and revoking them are actions (eban.kiosks.actions.tokens).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eban.core import audit
 from eban.core.exceptions import DomainError
 
 from .models import Terminal
@@ -30,38 +27,8 @@ class BadToken(DomainError):
         self.claimed_code = claimed_code[:32]
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def issue_token(terminal: Terminal, *, actor) -> str:
-    """A new token for the terminal (replacing any old one). Returns it: shown once, never stored."""
-    secret = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        locked = Terminal.objects.select_for_update().get(pk=terminal.pk)
-        rotated = bool(locked.token_hash)
-        locked.token_hash = _digest(secret)
-        locked.token_issued_at = timezone.now()
-        locked.token_revoked_at = None
-        locked.save(update_fields=["token_hash", "token_issued_at", "token_revoked_at", "updated_at"])
-        audit.record(
-            actor, "kiosks.terminal.token_rotated" if rotated else "kiosks.terminal.token_issued", locked
-        )
-    terminal.token_hash, terminal.token_issued_at = locked.token_hash, locked.token_issued_at
-    terminal.token_revoked_at = None
-    return f"{terminal.code}.{secret}"
-
-
-def revoke_token(terminal: Terminal, *, actor) -> None:
-    with transaction.atomic():
-        locked = Terminal.objects.select_for_update().get(pk=terminal.pk)
-        if not locked.token_hash:
-            raise DomainError(_("This terminal has no token to revoke."), code="no_token")
-        locked.token_hash = ""
-        locked.token_revoked_at = timezone.now()
-        locked.save(update_fields=["token_hash", "token_revoked_at", "updated_at"])
-        audit.record(actor, "kiosks.terminal.token_revoked", locked)
-    terminal.token_hash, terminal.token_revoked_at = "", locked.token_revoked_at
 
 
 def split(token: str) -> tuple[str, str]:
@@ -81,7 +48,7 @@ def authenticate(token: str, *, by_code=None) -> Terminal:
         raise BadToken("unknown", code)
     if not terminal.token_hash:
         raise BadToken("revoked" if terminal.token_revoked_at else "no_token", code)
-    if not hmac.compare_digest(terminal.token_hash, _digest(secret)):
+    if not hmac.compare_digest(terminal.token_hash, digest(secret)):
         raise BadToken("mismatch", code)
     return terminal
 

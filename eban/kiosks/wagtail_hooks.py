@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from . import coverage_admin, fleet_admin, log_actions, usage_admin
+from . import log_actions
+from .coverage import admin_views as coverage_admin
+from .fleet import admin_views as fleet_admin
 from .permissions import may_operate
+from .usage import admin_views as usage_admin
 
 PAGES = (fleet_admin, coverage_admin, usage_admin)
 

@@ -89,6 +89,6 @@ MAP_TILE_URL = env_str(
 MAP_TILE_SUBDOMAINS = env_str("EBAN_MAP_TILE_SUBDOMAINS", "1234")
 MAP_TILE_CRS = env_str("EBAN_MAP_TILE_CRS", "gcj02")
 MAP_TILE_ATTRIBUTION = env_str("EBAN_MAP_TILE_ATTRIBUTION", "© AutoNavi (高德地图)")
-# How many days of kiosk heartbeats, and of refused heartbeats, are kept (eban.kiosks.retention).
+# How many days of kiosk heartbeats, and of refused heartbeats, are kept (eban.kiosks.heartbeats.retention).
 KIOSK_HEARTBEAT_DAYS = int(env_str("EBAN_KIOSK_HEARTBEAT_DAYS", "2") or 2)
 KIOSK_REFUSED_DAYS = int(env_str("EBAN_KIOSK_REFUSED_DAYS", "90") or 90)

@@ -40,7 +40,7 @@ def test_a_limit_from_a_setting_names_the_setting_when_malformed(settings):
 def test_the_three_limits_read_their_settings_through_the_one_parser(settings):
     from eban.accounts.api import check_limit
     from eban.certificates.queries import verify_limit
-    from eban.kiosks.api_nearest import nearest_limit
+    from eban.kiosks.finder.api import nearest_limit
 
     settings.EBAN_IDENTITY_CHECK_RATE = "3/second"
     settings.EBAN_CERTIFICATE_VERIFY_RATE = "4/hour"

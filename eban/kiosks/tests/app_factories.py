@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from eban.kiosks import pairing, tokens
+from eban.kiosks.actions import SYSTEM, tokens
 from eban.kiosks.models import Terminal
 
 SENIOR_CARD = "330300-MZ-0001"
@@ -55,6 +55,6 @@ def paired_terminal(
     fields.setdefault("opening_hours", {"always": True})
     fields.setdefault("hardware", ["id_reader", "camera", "printer", "scanner"])
     terminal = Terminal.objects.create(code=code, division=division(division_code), **fields)
-    tokens.issue_token(terminal, actor=None)
+    tokens.issue_token(terminal, actor=SYSTEM)
     terminal.refresh_from_db()
-    return terminal, pairing.pairing_path(terminal, actor=None)
+    return terminal, tokens.make_pairing_link(terminal, actor=SYSTEM)

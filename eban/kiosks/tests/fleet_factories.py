@@ -11,7 +11,7 @@ from eban.accounts.enums import StaffRole
 from eban.accounts.testing import make_staff
 from eban.accounts.tests.factories import division
 from eban.catalogue.testing import make_department, make_division
-from eban.kiosks import tokens
+from eban.kiosks.actions import SYSTEM, tokens
 from eban.kiosks.models import Terminal
 
 _seq = itertools.count(1)
@@ -30,7 +30,7 @@ def make_terminal(*, code: str | None = None, division_code: str = "330302", **f
 
 
 def with_token(terminal: Terminal) -> str:
-    return tokens.issue_token(terminal, actor=None)
+    return tokens.issue_token(terminal, actor=SYSTEM)
 
 
 def operator(username: str = "op", division_code: str = "330302"):

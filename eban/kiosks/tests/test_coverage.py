@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from eban.kiosks import coverage, geo
+from eban.kiosks import geo
+from eban.kiosks.coverage import compute as coverage
 
 WENZHOU = (27.99, 120.70)
 

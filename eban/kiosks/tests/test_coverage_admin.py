@@ -14,7 +14,7 @@ from eban.accounts.tests.factories import division
 from eban.catalogue.testing import make_department, make_division
 from eban.core.exceptions import DomainError
 from eban.government.models import DivisionLevel
-from eban.kiosks import coverage_runs
+from eban.kiosks.coverage import runs as coverage_runs
 from eban.kiosks.models import CoverageRun, Settlement, Terminal
 
 pytestmark = pytest.mark.django_db

@@ -58,6 +58,16 @@ def test_a_place_name_is_looked_up_offline(client):
     assert [c.terminal for c in response.context["cards"]] == [t]
 
 
+@pytest.mark.parametrize("typed", ["瑞安", "瑞安市", "ruian"])
+def test_a_county_typed_as_people_say_it_lists_its_terminals(client, typed):
+    ruian = county("330381", "瑞安市")
+    t = terminal(27.7786, 120.6553, division=ruian, level="county", name="瑞安市行政服务中心自助机")
+    response = client.get(reverse("kiosks:find"), {"place": typed})
+    assert "no_place" not in response.context
+    assert response.context["place"].label == "瑞安市"
+    assert [c.terminal for c in response.context["cards"]] == [t]
+
+
 def test_an_unknown_place_is_said_plainly(client):
     terminal()
     client.cookies["django_language"] = "en"

@@ -257,3 +257,15 @@ def test_menu_has_the_fleet_pages(client, official):
     html = get(client, "kiosks_fleet").content.decode()
     for name in ("kiosks_fleet", "kiosks_alerts", "kiosks_refused", "kiosks_terminal_add"):
         assert reverse(name) in html
+
+
+def test_a_sample_terminal_whose_name_says_so_is_labelled_once(client, official):
+    make_terminal(code="LC-SAMPLE", name="温州市民中心自助服务区1号机（样例）", is_sample=True)
+    make_terminal(code="LC-PLAIN-SAMPLE", name="五马街道自助机", is_sample=True)
+    html = get(client, "kiosks_fleet").content.decode()
+    start = html.index("<code>LC-SAMPLE</code>")
+    row = html[start : html.index("</tr>", start)]
+    assert row.count("样例") == 1 and "(sample)" not in row
+    start = html.index("<code>LC-PLAIN-SAMPLE</code>")
+    plain = html[start : html.index("</tr>", start)]
+    assert "(sample)" in plain

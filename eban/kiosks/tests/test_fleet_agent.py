@@ -82,7 +82,7 @@ def test_the_agent_needs_a_token():
 def test_heartbeat_body_is_valid():
     from django.utils import timezone
 
-    from eban.kiosks import heartbeats
+    from eban.kiosks.heartbeats import checks as heartbeats
 
     body = kiosk_agent.heartbeat_body(paper=None, printer="absent", camera="ok", version="x")
     assert heartbeats.parse(body, timezone.now())["paper_level"] is None

@@ -10,8 +10,13 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import override
 
-from eban.kiosks import heartbeat_lane, heartbeats, tokens
+from eban.kiosks.actions import SYSTEM
+from eban.kiosks.actions import heartbeats as heartbeat_actions
+from eban.kiosks.actions import tokens as token_actions
 from eban.kiosks.enums import AlertKind
+from eban.kiosks.health import PAPER_EMPTY_BELOW
+from eban.kiosks.heartbeats import checks as heartbeats
+from eban.kiosks.heartbeats import lane as heartbeat_lane
 from eban.kiosks.models import Alert, Heartbeat, RefusedHeartbeat
 
 from .fleet_factories import body, make_terminal, with_token
@@ -169,7 +174,7 @@ def test_unknown_or_missing_token_is_refused(client, terminal, header, reason):
 
 
 def test_revoked_token_is_refused(client, terminal, token):
-    tokens.revoke_token(terminal, actor=None)
+    token_actions.revoke_token(terminal, actor=SYSTEM)
     response = post(client, token, body())
     assert response.status_code == 401
     assert RefusedHeartbeat.objects.get().reason == "revoked"
@@ -178,7 +183,7 @@ def test_revoked_token_is_refused(client, terminal, token):
 
 
 def test_rotated_token_replaces_the_old_one(client, terminal, token):
-    new = tokens.issue_token(terminal, actor=None)
+    new = token_actions.issue_token(terminal, actor=SYSTEM)
     assert post(client, token, body()).status_code == 401
     assert post(client, new, body()).status_code == 200
 
@@ -197,24 +202,27 @@ def test_inactive_terminal_is_refused(client, terminal, token):
         (b"[1, 2]", 400, "not_object"),
         (b"\xff\xfe", 400, "not_json"),
         (json.dumps({**body(), "pad": "x" * 5000}).encode(), 400, "too_large"),
-        (body(extra=1), 422, "unknown_field"),
-        ({k: v for k, v in body().items() if k != "online"}, 422, "missing"),
-        (body(online="yes"), 422, "invalid_field"),
-        (body(online=1), 422, "invalid_field"),
-        (body(paper_level=101), 422, "invalid_field"),
-        (body(paper_level=-1), 422, "invalid_field"),
-        (body(paper_level=50.5), 422, "invalid_field"),
-        (body(paper_level=True), 422, "invalid_field"),
-        (body(printer="broken"), 422, "invalid_field"),
-        (body(camera=None), 422, "invalid_field"),
-        (body(software_version="x" * 41), 422, "invalid_field"),
-        (body(software_version="1.0\n"), 422, "invalid_field"),
+        (lambda: body(extra=1), 422, "unknown_field"),
+        (lambda: {k: v for k, v in body().items() if k != "online"}, 422, "missing"),
+        (lambda: body(online="yes"), 422, "invalid_field"),
+        (lambda: body(online=1), 422, "invalid_field"),
+        (lambda: body(paper_level=101), 422, "invalid_field"),
+        (lambda: body(paper_level=-1), 422, "invalid_field"),
+        (lambda: body(paper_level=50.5), 422, "invalid_field"),
+        (lambda: body(paper_level=True), 422, "invalid_field"),
+        (lambda: body(printer="broken"), 422, "invalid_field"),
+        (lambda: body(camera=None), 422, "invalid_field"),
+        (lambda: body(software_version="x" * 41), 422, "invalid_field"),
+        (lambda: body(software_version="1.0\n"), 422, "invalid_field"),
         (body(sent_at="2026-05-04T09:30:00"), 422, "invalid_field"),
         (body(sent_at="yesterday"), 422, "invalid_field"),
         (body(sent_at=12345), 422, "invalid_field"),
     ],
 )
 def test_malformed_body_is_refused_and_nothing_is_written(client, terminal, token, payload, status, reason):
+    # A body with a valid sent_at is made now, not when the tests were collected: on a busy
+    # machine the test may run more than the 10 minutes of allowed clock skew later.
+    payload = payload() if callable(payload) else payload
     with override("en"):
         response = post(client, token, payload)
     assert response.status_code == status, response.content
@@ -225,6 +233,23 @@ def test_malformed_body_is_refused_and_nothing_is_written(client, terminal, toke
     assert not Heartbeat.objects.exists()
     terminal.refresh_from_db()
     assert terminal.last_seen_at is None and terminal.paper_level is None
+
+
+@pytest.mark.parametrize(
+    "payload", [b"[" * 2000 + b"]" * 2000, b'{"online": ' + b"[" * 2000 + b"]" * 2000 + b"}"]
+)
+def test_deeply_nested_json_is_refused_with_400_not_500(client, terminal, token, payload, caplog):
+    """A valid token and 4,000 bytes of nesting used to raise RecursionError (500) in both doors."""
+    assert len(payload) <= heartbeats.MAX_BODY_BYTES
+    with override("en"), caplog.at_level(logging.WARNING, logger="eban.kiosks.heartbeats"):
+        response = post(client, token, payload)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_heartbeat"
+    assert "nested" in error["message"]
+    assert RefusedHeartbeat.objects.get().reason == "too_deep"
+    assert "Heartbeat refused: too_deep" in caplog.text
+    assert not Heartbeat.objects.exists()
 
 
 def test_paper_level_may_be_null_and_version_omitted(client, terminal, token):
@@ -265,10 +290,7 @@ def test_alerts_open_and_close_when_the_state_changes(client, terminal, token):
     assert post(client, token, body(paper_level=0, printer="fault")).status_code == 200
     assert Alert.objects.count() == 2
     # Below the threshold still counts as empty; the printer is fixed; the camera breaks.
-    assert (
-        post(client, token, body(paper_level=heartbeats.PAPER_EMPTY_BELOW - 1, camera="fault")).status_code
-        == 200
-    )
+    assert post(client, token, body(paper_level=PAPER_EMPTY_BELOW - 1, camera="fault")).status_code == 200
     assert _open_kinds(terminal) == {AlertKind.OUT_OF_PAPER, AlertKind.CAMERA}
     printer = Alert.objects.get(kind=AlertKind.PRINTER)
     assert printer.closed_at is not None
@@ -293,7 +315,7 @@ def test_a_heartbeat_closes_an_open_silent_alert(client, terminal, token):
 def test_record_heartbeat_directly(terminal):
     now = timezone.now()
     payload = heartbeats.validate(body(now, paper_level=3), now)
-    heartbeats.record_heartbeat(terminal, payload, now)
+    heartbeat_actions.record_heartbeat(terminal, payload, now)
     terminal.refresh_from_db()
     assert terminal.paper_level == 3
     assert _open_kinds(terminal) == {AlertKind.OUT_OF_PAPER}
@@ -302,15 +324,17 @@ def test_record_heartbeat_directly(terminal):
 def test_refusals_are_capped_per_client_address_and_minute(caplog):
     now = timezone.now().replace(second=1)
     with caplog.at_level(logging.WARNING, logger="eban.kiosks.heartbeats"):
-        stored = [heartbeats.refuse("unknown", "X-1", "10.9.9.9", now=now) for _ in range(150)]
-        other = heartbeats.refuse("unknown", "X-1", "10.9.9.10", now=now)
-    assert sum(stored) == heartbeats.REFUSED_ROWS_PER_MINUTE
+        stored = [
+            heartbeat_actions.refuse_heartbeat("unknown", "X-1", "10.9.9.9", now=now) for _ in range(150)
+        ]
+        other = heartbeat_actions.refuse_heartbeat("unknown", "X-1", "10.9.9.10", now=now)
+    assert sum(stored) == heartbeat_actions.REFUSED_ROWS_PER_MINUTE
     assert other is True
-    assert RefusedHeartbeat.objects.count() == heartbeats.REFUSED_ROWS_PER_MINUTE + 1
+    assert RefusedHeartbeat.objects.count() == heartbeat_actions.REFUSED_ROWS_PER_MINUTE + 1
     assert "not stored" in caplog.text
     # Lines logged: one per stored row, then one per 100 over the cap — not 150.
     lines = [r for r in caplog.records if "10.9.9.9" in r.getMessage()]
-    assert len(lines) == heartbeats.REFUSED_ROWS_PER_MINUTE + 2
+    assert len(lines) == heartbeat_actions.REFUSED_ROWS_PER_MINUTE + 2
 
 
 def test_openapi_declares_the_heartbeat(client):

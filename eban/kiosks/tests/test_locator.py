@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from eban.kiosks import geo, locator
+from eban.kiosks import geo
+from eban.kiosks.finder import locator
 from eban.kiosks.models import Settlement, Terminal
 
 from .finder_factories import OFFICE, county, fresh_calendar, holiday_calendar, terminal, township  # noqa: F401
@@ -207,3 +208,50 @@ def test_same_township_name_in_two_counties_follows_the_county_given():
     t_b = terminal(28.2, 120.7, division=township("330324010", "城关镇", b), level="township")
     assert locator.place_position("永嘉县城关镇").lat == t_b.latitude
     assert locator.place_position("鹿城区城关镇").lat == t_a.latitude
+
+
+@pytest.fixture
+def wenzhou_counties():
+    """Four real counties of Wenzhou, each with a terminal at its seat, and one township."""
+    seats = {
+        "330381": ("瑞安市", 27.7786, 120.6553),
+        "330382": ("乐清市", 28.1127, 120.9836),
+        "330324": ("永嘉县", 28.1531, 120.6907),
+        "330328": ("文成县", 27.7868, 120.0917),
+    }
+    found = {}
+    for code, (name, lat, lng) in seats.items():
+        division = county(code, name)
+        terminal(lat, lng, division=division, level="county", name=f"{name}行政服务中心自助机")
+        found[code] = (lat, lng)
+    tangxia = township("330381102", "塘下镇", parent=county("330381", "瑞安市"))
+    terminal(27.85, 120.60, division=tangxia, name="塘下镇便民服务中心自助机")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("瑞安", "330381"),
+        ("瑞安市", "330381"),
+        (" 乐清 ", "330382"),
+        ("永嘉", "330324"),
+        ("永嘉县", "330324"),
+        ("文成", "330328"),
+        ("ruian", "330381"),
+        ("Yong Jia", "330324"),
+        ("yueqing", "330382"),
+        ("塘下", "330381102"),
+        ("瑞安塘下", "330381102"),
+    ],
+)
+def test_a_place_typed_without_its_suffix_or_in_pinyin_finds_the_division(wenzhou_counties, typed, code):
+    """The finder did not find "瑞安" although 瑞安市 is in its own list of divisions."""
+    place = locator.place_position(typed)
+    assert place is not None, typed
+    assert (place.kind, place.code) == ("division", code)
+
+
+def test_a_stem_alone_does_not_match_inside_another_word(wenzhou_counties):
+    assert locator.place_position("安市") is None
+    assert locator.place_position("xyz") is None

@@ -3,7 +3,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from eban.kiosks import geo, maplinks
+from eban.kiosks import geo
+from eban.kiosks.finder import maplinks
 
 TERMINAL = SimpleNamespace(name="五马街道便民服务中心", latitude=28.0205, longitude=120.653)
 ORIGIN = (28.0152, 120.6552)

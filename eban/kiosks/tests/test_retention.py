@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from eban.kiosks import retention
+from eban.kiosks.actions import retention
 from eban.kiosks.models import Heartbeat, RefusedHeartbeat
 
 from .fleet_factories import make_terminal

@@ -4,7 +4,7 @@ from wagtail.models import ModelLogEntry
 
 from eban.catalogue.testing import make_matter
 from eban.core.exceptions import PermissionDenied
-from eban.kiosks import terminals
+from eban.kiosks.actions import terminals
 from eban.kiosks.models import Terminal
 
 from .fleet_factories import make_terminal, operator, with_token

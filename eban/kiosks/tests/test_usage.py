@@ -1,4 +1,4 @@
-"""Usage figures (usage_queries), the Usage dashboard and its .xlsx export (usage_admin)."""
+"""Usage figures (usage.queries), the Usage dashboard and its .xlsx export (usage.admin_views)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from eban.accounts.enums import StaffRole
 from eban.accounts.testing import make_staff, staff_login
 from eban.accounts.tests.factories import division
 from eban.catalogue.testing import make_department, make_division, make_matter
-from eban.kiosks import usage_export
-from eban.kiosks import usage_queries as q
 from eban.kiosks.models import KioskTransaction, Terminal
+from eban.kiosks.usage import export as usage_export
+from eban.kiosks.usage import queries as q
 
 pytestmark = pytest.mark.django_db
 

@@ -16,15 +16,15 @@ DEMO_TERMINAL = "WZ-330300-001"  # 温州市民中心自助服务区1号机（�
 def demo_pairing_path() -> str | None:
     """A fresh pairing link (valid 15 minutes) for one sample terminal: a new token is issued for
     it first (the old one stops working). None without the sample terminals."""
+    from eban.kiosks.actions import SYSTEM
+    from eban.kiosks.actions.tokens import issue_token, make_pairing_link
     from eban.kiosks.models import Terminal
-    from eban.kiosks.pairing import pairing_path
-    from eban.kiosks.tokens import issue_token
 
     terminal = Terminal.objects.filter(code=DEMO_TERMINAL, is_sample=True, active=True).first()
     if terminal is None:
         return None
-    issue_token(terminal, actor=None)
-    return pairing_path(terminal, actor=None)
+    issue_token(terminal, actor=SYSTEM)
+    return make_pairing_link(terminal, actor=SYSTEM)
 
 
 def confirmed_device(username: str):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from eban.kiosks import alerts, tasks
+from eban.kiosks import tasks
+from eban.kiosks.actions import alerts
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """`eban kiosk-coverage [--minutes 15] [--speed 70] [--radius-m N] [--sites 10] [--division CODE]
 [--json FILE]`: the share of people within a walk of an active terminal, the uncovered key
-villages and the best new sites (eban.kiosks.coverage), over all the settlements or one
+villages and the best new sites (eban.kiosks.coverage.compute), over all the settlements or one
 division's. A progress bar on stderr, a summary on stdout, the whole report as JSON on request.
 """
 
@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from eban.core.exceptions import DomainError
-from eban.kiosks import coverage, coverage_runs
+from eban.kiosks.coverage import compute as coverage
+from eban.kiosks.coverage import runs as coverage_runs
 
 NAMES_SHOWN = 10
 PHASES = {"covering": "covering", "candidates": "candidates", "choosing": "new sites", "done": "done"}

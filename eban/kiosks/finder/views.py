@@ -3,7 +3,7 @@ self-service terminal open now, how far, how long a walk, and a link to walk the
 
 No sign-in and nothing personal kept: the position arrives in the query string (the phone's
 "use my location", or a place name looked up offline), is used for this one answer and is
-neither logged nor stored. Thin: the finding is eban.kiosks.locator, the hours eban.kiosks.hours.
+neither logged nor stored. Thin: the finding is eban.kiosks.finder.locator, the hours eban.kiosks.hours.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from django.views.decorators.cache import never_cache
 
 from eban.government.models import Division
 
-from . import geo, hours, locator, maplinks
-from .app_queries import kiosk_matters
-from .enums import Hardware
-from .maps import MapPoint, map_context
-from .models import Terminal
+from .. import geo, hours
+from ..app.queries import kiosk_matters
+from ..enums import Hardware
+from ..maps import MapPoint, map_context
+from ..models import Terminal
+from . import locator, maplinks
 
 RESULTS = 5
 NEAREST_CLOSED_SHOWN = 3

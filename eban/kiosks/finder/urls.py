@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import finder_views
+from . import views as finder_views
 
 app_name = "kiosks"
 

@@ -16,6 +16,7 @@ Nothing about the position is logged or stored.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,9 +31,9 @@ from django.utils.translation import gettext as _
 from eban.accounts.permissions import code_prefix
 from eban.government.models import Division, DivisionLevel
 
-from . import geo
-from .hours import OpenAt
-from .models import Settlement, Terminal
+from .. import geo
+from ..hours import OpenAt
+from ..models import Settlement, Terminal
 
 START_RADIUS_M = 3_000.0
 MAX_LIMIT = 50
@@ -249,6 +250,77 @@ def _score(name: str, text: str) -> int:
     return 0
 
 
+# What people leave off a division's name: "瑞安" for 瑞安市, "五马" for 五马街道 (longest first).
+SUFFIXES = ("街道", "市", "县", "区", "镇", "乡")
+LONGEST_STEM = 8  # longest typed stem tried with each suffix
+
+
+def stem(name: str) -> str:
+    """A division's name without its suffix ("瑞安市" → "瑞安"), when at least two characters remain."""
+    for suffix in SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def _division_score(name: str, text: str) -> int:
+    """_score, with the name's stem standing for the name: "瑞安" is all of 瑞安市, "瑞安塘下"
+    contains 瑞安 (two characters of the query accounted for)."""
+    score = _score(name, text)
+    short = stem(name)
+    if short != name:
+        if short == text:
+            score = max(score, len(text) + 1)
+        elif short in text:
+            score = max(score, len(short))
+    return score
+
+
+def _named_in(name: str, text: str) -> int:
+    """How many characters of `text` name this ancestor (its name or its stem)."""
+    if name in text:
+        return len(name)
+    short = stem(name)
+    return len(short) if short != name and short in text else 0
+
+
+_LEVEL_RANK = {DivisionLevel.CITY: 0, DivisionLevel.COUNTY: 1, DivisionLevel.TOWNSHIP: 2}
+
+
+@functools.lru_cache(maxsize=100_000)
+def _pinyin(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin  # a declared dependency; imported when first needed
+
+    return "".join(lazy_pinyin(text, style=Style.NORMAL)).lower()
+
+
+def _pinyin_index() -> dict[str, list[tuple[int, int]]]:
+    """{pinyin of a name or of its stem: [(level rank, division id)]} for the city, county and
+    township levels, read afresh (one query of names; their pinyin is kept per process)."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    rows = Division.objects.filter(level__in=list(_LEVEL_RANK)).values_list("pk", "name", "level")
+    for pk, name, level in rows:
+        for spelling in {_pinyin(name), _pinyin(stem(name))}:
+            index.setdefault(spelling, []).append((_LEVEL_RANK[level], pk))
+    return index
+
+
+def _by_pinyin(text: str) -> Place | None:
+    """The division whose name (or stem) is spelt `text` in toneless pinyin ("ruian", "Yong Jia"):
+    the highest level first, then the lowest code."""
+    typed = "".join(text.split()).replace("'", "").lower()
+    if len(typed) < 3 or not typed.isascii() or not typed.isalpha():
+        return None
+    ids = [pk for _rank, pk in sorted(_pinyin_index().get(typed, []))]
+    divisions = Division.objects.in_bulk(ids)
+    for pk in ids:
+        division = divisions.get(pk)
+        position = _division_position(division) if division is not None else None
+        if position is not None:
+            return Place(position[0], position[1], division.display_name, "division", division.code)
+    return None
+
+
 def _division_position(division: Division) -> tuple[float, float] | None:
     """Where a division is: its own service centre's terminal(s), else the middle of the
     terminals, else of the settlements, under it."""
@@ -267,21 +339,26 @@ def _division_position(division: Division) -> tuple[float, float] | None:
 
 
 def place_position(text: str) -> Place | None:
-    """The best-known place named in `text` (settlements, divisions, terminals' names and
-    addresses): the longest, most specific match. None when nothing matches."""
+    """The best-known place named in `text` (settlements, divisions — by name, or without the
+    suffix 市/县/区/镇/乡/街道 — terminals' names and addresses): the longest, most specific match;
+    failing that, a division spelt in pinyin ("ruian"). None when nothing matches."""
     text = _clean(text)
     if len(text) < 2:
         return None
     subs = _substrings(text)
     candidates: list[tuple[tuple, Any]] = []
 
+    # A division named in full, or by its stem ("瑞安" → 瑞安市: each short piece with each suffix).
+    suffixed = {piece + suffix for piece in subs if len(piece) <= LONGEST_STEM for suffix in SUFFIXES}
     divisions = list(
-        Division.objects.filter(Q(name__in=subs) | Q(name__contains=text)).select_related("parent")[:50]
+        Division.objects.filter(Q(name__in=subs | suffixed) | Q(name__contains=text)).select_related(
+            "parent"
+        )[:50]
     )
     for division in divisions:
-        score = _score(division.name, text)
-        # The county named too ("鹿城区五马街道") settles between townships of the same name.
-        bonus = sum(len(a.name) for a in division.ancestors() if a.name in text)
+        score = _division_score(division.name, text)
+        # The county named too ("鹿城区五马街道", "瑞安塘下") settles between townships of the same name.
+        bonus = sum(_named_in(a.name, text) for a in division.ancestors())
         candidates.append(
             ((score + bonus, SPECIFICITY.get(division.level, 0), -len(division.name)), division)
         )
@@ -314,7 +391,7 @@ def place_position(text: str) -> Place | None:
         if isinstance(found, Settlement):
             return Place(found.latitude, found.longitude, found.display_name, "settlement", found.code)
         return Place(found.latitude, found.longitude, found.display_name, "terminal", found.code)
-    return None
+    return _by_pinyin(text)
 
 
 def no_place_message(text: str) -> str:

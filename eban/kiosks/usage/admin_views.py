@@ -4,28 +4,25 @@ of transactions per month, top matters, busiest and idle terminals and by county
 by its table (the charts are an extra: the tables carry the same figures); an .xlsx export of the
 same selection (audited).
 
-Thin: the figures come from usage_queries (scoped to the official: division_q, terminals_for).
+Thin: the figures come from usage.queries (scoped to the official: division_q, terminals_for).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.core.exceptions import DomainError
 
-from . import usage_export
-from . import usage_queries as q
-from .enums import TransactionKind
-from .permissions import divisions_for, may_operate
+from ..admin_pages import OperatorPage
+from ..enums import TransactionKind
+from ..permissions import divisions_for
+from . import export as usage_export
+from . import queries as q
 
 TOP = 10
 PERIODS = {
@@ -69,23 +66,10 @@ def selection_of(request) -> tuple[q.Selection, dict]:
     return q.Selection(user, period, division), {"period_key": period_key, "error": error, "query": query}
 
 
-class UsageAccess:
-    def dispatch(self, request, *args, **kwargs):
-        if not may_operate(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class UsageView(UsageAccess, WagtailAdminTemplateMixin, TemplateView):
+class UsageView(OperatorPage):
     template_name = "kiosks/admin/usage.html"
     page_title = gettext_lazy("Kiosk usage")
     header_icon = "list-ul"
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,8 +131,12 @@ class UsageView(UsageAccess, WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class UsageExportView(UsageAccess, View):
-    def get(self, request):
+class UsageExportView(OperatorPage):
+    """The .xlsx of the same selection (audited by usage.export)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
         selection, _form = selection_of(request)
         data = usage_export.export(selection, actor=request.user)
         name = f"kiosk-usage-{selection.period.start:%Y%m%d}-{selection.period.end:%Y%m%d}"

@@ -2,12 +2,12 @@
 (`Authorization: Bearer <code>.<secret>`). No session and no CSRF: the token is the credential.
 
 Thin and fast (500 requests/s for 30,000 terminals): one indexed lookup of the token's terminal,
-the body checked in eban.kiosks.heartbeats, one UPDATE and one INSERT (heartbeats.record_heartbeat). A bad or forged token
+the body checked in eban.kiosks.heartbeats.checks, one UPDATE and one INSERT (actions.heartbeats.record_heartbeat). A bad or forged token
 answers 401, a malformed body 400 (not a JSON object, too large) or 422 (a field); each refusal
-is logged and kept (heartbeats.refuse).
+is logged and kept (actions.heartbeats.refuse_heartbeat).
 
 Under gunicorn (`eban serve`), eban.wsgi answers this path in a lane in front of Django's
-middleware (eban.kiosks.heartbeat_lane), with the same `receive` and the same answers; this route
+middleware (eban.kiosks.heartbeats.lane), with the same `receive` and the same answers; this route
 serves it elsewhere (runserver, the test client) and documents it in the OpenAPI schema.
 """
 
@@ -21,7 +21,9 @@ from ninja import Field, Router, Schema
 from eban.core.api_common import ApiError
 from eban.core.ratelimit import client_ip
 
-from . import heartbeats, tokens
+from .. import tokens
+from ..actions import heartbeats as heartbeat_actions
+from . import checks as heartbeats
 
 router = Router(tags=["kiosks"])
 
@@ -65,6 +67,7 @@ HEARTBEAT_BODY = {
 
 @router.post(
     "/heartbeat",
+    operation_id="eban_kiosks_api_heartbeat_heartbeat",  # as published before the module moved
     response={200: HeartbeatOut, 400: ApiError, 401: ApiError, 422: ApiError},
     summary="A terminal's heartbeat",
     description=(
@@ -89,7 +92,7 @@ def receive(request) -> datetime:
     try:
         terminal = tokens.authenticate(tokens.bearer(request), by_code=heartbeats.terminal_by_code)
     except tokens.BadToken as error:
-        heartbeats.refuse(error.reason, error.claimed_code, address, now=now)
+        heartbeat_actions.refuse_heartbeat(error.reason, error.claimed_code, address, now=now)
         raise
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -99,7 +102,7 @@ def receive(request) -> datetime:
         heartbeats.check_size(length)
         payload = heartbeats.parse(request.body, now)
     except heartbeats.MalformedHeartbeat as error:
-        heartbeats.refuse(error.reason, terminal.code, address, now=now)
+        heartbeat_actions.refuse_heartbeat(error.reason, terminal.code, address, now=now)
         raise
-    heartbeats.record_heartbeat(terminal, payload, now)
+    heartbeat_actions.record_heartbeat(terminal, payload, now)
     return now

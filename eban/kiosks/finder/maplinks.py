@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import geo
+from .. import geo
 
 AMAP = "https://uri.amap.com/navigation"
 BAIDU_DIRECTION = "https://api.map.baidu.com/direction"

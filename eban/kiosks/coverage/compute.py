@@ -1,6 +1,6 @@
 """Coverage of the kiosk network: who lives within a walk of a terminal, and where new terminals
 would reach the most people. Pure computation (numpy, no database, no I/O): the loading is in
-eban.kiosks.coverage_runs, the pages and the command only call `compute`.
+eban.kiosks.coverage.runs, the pages and the command only call `compute`.
 
 - The reach: a straight-line radius, from walking minutes by default (geo.reach_m: the walk's
   length over the detour factor) or given in metres.
@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from . import geo
+from .. import geo
 
 DEFAULT_MINUTES = 15.0
 CHUNK_PAIRS = (

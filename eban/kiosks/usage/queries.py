@@ -24,9 +24,9 @@ from eban.catalogue.models import Matter
 from eban.core.exceptions import DomainError
 from eban.government.models import Division
 
-from .enums import Level
-from .models import KioskTransaction
-from .permissions import division_q, terminals_for
+from ..enums import Level
+from ..models import KioskTransaction
+from ..permissions import division_q, terminals_for
 
 MAX_DAYS = 731  # a custom period is at most two years
 

@@ -1,12 +1,12 @@
 """Counting kiosk transactions: one row per sign-in, application, print or guide read at a
-terminal. The figures (by terminal, matter, division and day) are read in usage_queries."""
+terminal. The figures (by terminal, matter, division and day) are read in eban.kiosks.usage.queries."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from .enums import TransactionKind
-from .models import KioskTransaction, Terminal
+from ..enums import TransactionKind
+from ..models import KioskTransaction, Terminal
 
 
 def record_transaction(

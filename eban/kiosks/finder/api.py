@@ -18,7 +18,8 @@ from ninja import Field, Query, Router, Schema
 from eban.core import ratelimit
 from eban.core.api_common import ApiError
 
-from . import hours, locator, maplinks
+from .. import hours
+from . import locator, maplinks
 
 router = Router(tags=["kiosks"])
 
@@ -70,6 +71,7 @@ class NearestOut(Schema):
 
 @router.get(
     "/nearest",
+    operation_id="eban_kiosks_api_nearest_nearest",  # as published before the module moved
     response={200: NearestOut, 422: ApiError, 429: ApiError},
     summary="The nearest self-service terminals",
     description=(

@@ -4,96 +4,50 @@ alerts, its token and a pairing link for its screen), adding and changing termin
 
 Every query of terminals goes through permissions.terminals_for (alerts and heartbeats through
 their terminal): an operator sees and changes only the terminals of their divisions, whatever id
-is put in the URL (404 otherwise). Writes go through terminals.py and tokens.py (audited). A new
+is put in the URL (404 otherwise). Writes go through eban.kiosks.actions (terminals, tokens: checked and audited). A new
 token is shown once, in the answer to the POST that issued it; it is never stored or logged.
 """
 
 from __future__ import annotations
-
-import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from eban.accounts.permissions import code_prefix, staff_scope
 from eban.catalogue.models import Matter
 from eban.core import exceptions
-from eban.core.admin_views import StaffPage
 
-from . import hours, maps, pairing, terminals, tokens
-from .enums import AlertKind, Hardware, Level
-from .heartbeats import PAPER_EMPTY_BELOW, silent_minutes
-from .models import Alert, Heartbeat, RefusedHeartbeat, Terminal
-from .permissions import divisions_for, may_operate, terminals_for
+from .. import hours, maps
+from ..actions import terminals
+from ..actions import tokens as token_actions
+from ..admin_pages import OperatorPage
+from ..enums import AlertKind, Hardware, Level
+from ..health import STATUSES, silent_minutes, status_of, status_q
+from ..models import Alert, Heartbeat, RefusedHeartbeat, Terminal
+from ..permissions import divisions_for, terminals_for
 
 PER_PAGE = 50
 MAP_POINTS = 3000  # more points than this and the map shows the first ones (the list has all)
 HEARTBEATS_SHOWN = 20
 
-STATUSES = {
-    "online": pgettext_lazy("terminal status", "Online"),
-    "silent": gettext_lazy("Silent"),
-    "out_of_paper": gettext_lazy("Out of paper"),
-    "never": gettext_lazy("Never seen"),
-}
 
-
-def status_q(status: str, now: datetime.datetime) -> Q:
-    cutoff = now - datetime.timedelta(minutes=silent_minutes())
-    # As status_of: a terminal out of service is neither online, silent nor out of paper.
-    if status == "online":
-        return Q(active=True, last_seen_at__gte=cutoff, online=True)
-    if status == "silent":
-        return Q(active=True, last_seen_at__lt=cutoff)
-    if status == "out_of_paper":
-        return Q(active=True, last_seen_at__isnull=False, paper_level__lt=PAPER_EMPTY_BELOW)
-    if status == "never":
-        return Q(last_seen_at__isnull=True)
-    return Q()
-
-
-def status_of(terminal: Terminal, now: datetime.datetime) -> tuple[str, str]:
-    """(map kind, label) of one terminal: ok / warn (a device needs care) / bad (silent) / off."""
-    if not terminal.active:
-        return "off", _("Out of service")
-    if terminal.last_seen_at is None:
-        return "off", str(STATUSES["never"])
-    if terminal.last_seen_at < now - datetime.timedelta(minutes=silent_minutes()):
-        return "bad", str(STATUSES["silent"])
-    if terminal.paper_level is not None and terminal.paper_level < PAPER_EMPTY_BELOW:
-        return "warn", str(STATUSES["out_of_paper"])
-    if "fault" in (terminal.printer_state, terminal.camera_state):
-        return "warn", _("Device fault")
-    if not terminal.online:
-        return "warn", _("Offline")
-    return "ok", str(STATUSES["online"])
-
-
-class FleetAdminView(StaffPage):
+class FleetAdminView(OperatorPage):
     header_icon = "desktop"
     parent_crumb = ("kiosks_fleet", gettext_lazy("Fleet"))
-
-    def allowed(self, user) -> bool:
-        return may_operate(user)
 
 
 class FleetView(FleetAdminView):
     template_name = "kiosks/admin/fleet.html"
     page_title = gettext_lazy("Fleet")
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    parent_crumb = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -201,7 +155,7 @@ class TerminalView(FleetAdminView):
         terminal = self.terminal
         try:
             if action in ("issue", "rotate"):
-                token = tokens.issue_token(terminal, actor=request.user)
+                token = token_actions.issue_token(terminal, actor=request.user)
                 messages.success(
                     request,
                     _("A new token was issued. Copy it now: it is shown only once.")
@@ -212,16 +166,13 @@ class TerminalView(FleetAdminView):
                 response["Cache-Control"] = "no-store"
                 return response
             if action == "revoke":
-                tokens.revoke_token(terminal, actor=request.user)
+                token_actions.revoke_token(terminal, actor=request.user)
                 messages.success(request, _("The token was revoked: the terminal can no longer report."))
                 return redirect("kiosks_terminal", pk=terminal.pk)
             if action == "pair":
-                if not terminal.token_hash:
-                    raise exceptions.DomainError(_("Issue a token first: a pairing link needs one."))
-                try:
-                    link = request.build_absolute_uri(pairing.pairing_path(terminal, actor=request.user))
-                except NoReverseMatch:
-                    raise exceptions.DomainError(_("Pairing is not available yet.")) from None
+                link = request.build_absolute_uri(
+                    token_actions.make_pairing_link(terminal, actor=request.user)
+                )
                 response = self.render_to_response(self.get_context_data(pairing_url=link))
                 response["Cache-Control"] = "no-store"
                 return response
@@ -338,13 +289,13 @@ class TerminalFormView(FleetAdminView):
         )
         return context
 
-    def save(self, data):
+    def submit(self, data):
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
         data = _form_data(request.POST)
         try:
-            terminal = self.save(data)
+            terminal = self.submit(data)
         except terminals.TerminalInvalid as error:
             messages.error(request, _("The terminal was not saved: see the problems below."))
             return self.render_to_response(
@@ -362,7 +313,7 @@ class TerminalFormView(FleetAdminView):
 class TerminalAddView(TerminalFormView):
     page_title = gettext_lazy("Add a terminal")
 
-    def save(self, data):
+    def submit(self, data):
         return terminals.create_terminal(data, actor=self.request.user)
 
 
@@ -375,7 +326,7 @@ class TerminalEditView(TerminalFormView):
     def get_page_title(self):
         return _("Change terminal %(code)s") % {"code": self.terminal.code}
 
-    def save(self, data):
+    def submit(self, data):
         return terminals.update_terminal(self.terminal, data, actor=self.request.user)
 
 

@@ -16,7 +16,7 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from .models import Heartbeat, RefusedHeartbeat
+from ..models import Heartbeat, RefusedHeartbeat
 
 logger = logging.getLogger("eban.kiosks.retention")
 BATCH = 10_000

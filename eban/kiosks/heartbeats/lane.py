@@ -8,7 +8,7 @@ to a terminal's token-authenticated telemetry. The lane does what Django's handl
 every request — the request_started and request_finished signals (database connections past
 their age closed, caches), the language of the answer (eban.core.middleware.request_language),
 an unexpected error logged and answered 500 — and calls the same
-`eban.kiosks.api_heartbeat.receive` as the API route, answering with the same bodies (ApiError
+`eban.kiosks.heartbeats.api.receive` as the API route, answering with the same bodies (ApiError
 on a refusal). bench/kiosk_heartbeats.py measures it.
 
     application = heartbeat_lane(get_wsgi_application())     # eban/wsgi.py
@@ -30,8 +30,8 @@ from eban.core.api_common import error_body
 from eban.core.exceptions import DomainError
 from eban.core.middleware import request_language
 
-from . import heartbeats
-from .api_heartbeat import receive
+from . import checks as heartbeats
+from .api import receive
 
 PATH = "/api/v1/kiosks/heartbeat"
 logger = logging.getLogger("django.request")

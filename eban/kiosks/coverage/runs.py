@@ -1,4 +1,4 @@
-"""Coverage with the database: loading settlements and terminals into eban.kiosks.coverage's
+"""Coverage with the database: loading settlements and terminals into eban.kiosks.coverage.compute's
 arrays (scoped to the official, optionally within one division), and the runs that officials start
 from the back office (CoverageRun rows, audited; a large one runs as a background task with its
 progress kept in the row for the page's progress bar).
@@ -28,9 +28,9 @@ from eban.core import audit
 from eban.core.exceptions import DomainError, NotFound
 from eban.government.models import Division, DivisionLevel
 
-from . import coverage
-from .models import CoverageRun, Settlement, Terminal
-from .permissions import division_q, may_operate, terminals_for
+from ..models import CoverageRun, Settlement, Terminal
+from ..permissions import division_q, may_operate, terminals_for
+from . import compute as coverage
 
 logger = logging.getLogger(__name__)
 

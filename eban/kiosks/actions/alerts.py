@@ -1,11 +1,11 @@
-"""Alerts of the kiosk network. Heartbeats open and close the device alerts (out of paper,
-printer, camera: eban.kiosks.heartbeats); the SILENT alert is opened here, by a sweep run every
-minute (`eban kiosk-alerts` from cron, or the task `tasks.sweep_kiosk_alerts`), and closed by
-the terminal's next heartbeat.
+"""Opening and closing alerts. Heartbeats open and close the device alerts (out of paper,
+printer, camera: actions.heartbeats.record_heartbeat calls `open_alerts_of` and `close_alerts_of`);
+the SILENT alert is opened here, by a sweep run every minute (`eban kiosk-alerts` from cron, or
+the task `tasks.sweep_kiosk_alerts`), and closed by the terminal's next heartbeat.
 
-A terminal is silent when it is in service and either its last heartbeat is older than
-EBAN_KIOSK_SILENT_MINUTES (15) or it has held a token for that long and never sent one. The
-sweep is idempotent: one open alert per terminal and kind (a partial unique constraint), so a
+Which terminals are silent is eban.kiosks.health.silent_q: the same definition as the fleet's
+count of silent terminals. An alert keeps its facts as data (`Alert.facts`), rendered in the
+reader's language by `Alert.detail_text`. The sweep is idempotent: one open alert per terminal and kind (a partial unique constraint), so a
 second run, or two at once, open nothing more.
 
 Open alerts are shown in the back office (Kiosks → Alerts, and counted on the Fleet page).
@@ -17,25 +17,16 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from .enums import AlertKind
-from .heartbeats import silent_minutes
-from .models import Alert, Terminal
+from ..enums import AlertKind
+from ..health import silent_q
+from ..models import Alert, Terminal
 
 logger = logging.getLogger("eban.kiosks.alerts")
 
 BATCH = 2000
-
-
-def silent_q(now: datetime.datetime) -> Q:
-    """The terminals silent at `now` (in service, no heartbeat for the configured minutes)."""
-    cutoff = now - datetime.timedelta(minutes=silent_minutes())
-    return Q(active=True) & (
-        Q(last_seen_at__lt=cutoff)
-        | Q(last_seen_at__isnull=True, token_issued_at__lt=cutoff) & ~Q(token_hash="")
-    )
 
 
 def open_alerts(queryset: QuerySet | None = None) -> QuerySet:
@@ -63,7 +54,7 @@ def sweep_silent(now: datetime.datetime | None = None) -> dict[str, int]:
                 terminal_id=pk,
                 kind=AlertKind.SILENT,
                 opened_at=now,
-                detail=f"last heartbeat {seen.isoformat(timespec='seconds')}" if seen else "never seen",
+                facts={"last_seen_at": seen.isoformat(timespec="seconds")} if seen else {"never_seen": True},
             )
             for pk, _code, seen in candidates[start : start + BATCH]
         ]
@@ -82,3 +73,20 @@ def sweep_silent(now: datetime.datetime | None = None) -> dict[str, int]:
             closed,
         )
     return {"opened": len(candidates), "closed": closed}
+
+
+def open_alerts_of(terminal_id: int, kinds: list[str], now: datetime.datetime, *, paper_level=None) -> None:
+    """Open alerts of these kinds for one terminal (one open per terminal and kind: an open one
+    is left alone). Called by actions.heartbeats inside its transaction."""
+    rows = []
+    for kind in kinds:
+        facts = {"paper_level": paper_level} if kind == AlertKind.OUT_OF_PAPER else {}
+        rows.append(Alert(terminal_id=terminal_id, kind=kind, opened_at=now, facts=facts))
+    Alert.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def close_alerts_of(terminal_id: int, kinds: list[str], now: datetime.datetime) -> int:
+    """Close the open alerts of these kinds for one terminal; how many were closed."""
+    return Alert.objects.filter(terminal_id=terminal_id, kind__in=kinds, closed_at__isnull=True).update(
+        closed_at=now
+    )

@@ -1,4 +1,4 @@
-"""Adding and changing terminals (the back office's writes; tokens are in tokens.py).
+"""Adding and changing terminals (the back office's writes; tokens are in actions/tokens.py).
 
     create_terminal({"code": "WZ-LC-0001", "name": "...", "level": "township", "division": division,
                      "address": "...", "latitude": 28.0, "longitude": 120.6, "hardware": ["printer"],
@@ -25,9 +25,9 @@ from eban.core import audit
 from eban.core.exceptions import DomainError, PermissionDenied
 from eban.government.models import Division
 
-from .enums import Hardware, Level
-from .models import Terminal, terminal_code_validator
-from .permissions import divisions_for, may_operate, terminals_for
+from ..enums import Hardware, Level
+from ..models import Terminal, terminal_code_validator
+from ..permissions import divisions_for, may_operate, terminals_for
 
 EDITABLE = (
     "code", "name", "name_en", "level", "division", "address", "latitude", "longitude", "hardware",
@@ -76,7 +76,7 @@ def _float(data: dict, name: str, low: float, high: float, errors: dict, label: 
 def _hours(value: Any, errors: dict) -> Any:
     """The opening hours checked by eban.kiosks.hours.check_hours (its normalised form if it
     returns one)."""
-    from .hours import check_hours
+    from ..hours import check_hours
 
     try:
         checked = check_hours(value)

@@ -37,8 +37,10 @@ from eban.catalogue.enums import Category
 from eban.core.exceptions import DomainError
 from eban.workdays import calendar as workdays
 
-from . import app_queries, pairing, usage
-from .enums import TransactionKind
+from .. import pairing
+from ..actions import usage
+from ..enums import TransactionKind
+from . import queries as app_queries
 
 CATEGORY_PAGE_SIZE = 6
 COUNTED = "eban_kiosk_counted_sign_in"  # the sign-in already counted as a SIGN_IN transaction

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from eban.core import audit
 
-from . import usage_queries as q
+from . import queries as q
 
 EXPORTED = "kiosks.usage.exported"
 

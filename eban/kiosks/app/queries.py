@@ -15,7 +15,7 @@ from eban.applications.models import MatterSetup
 from eban.catalogue.enums import Category
 from eban.catalogue.models import Matter
 
-from .models import KioskTransaction, Terminal
+from ..models import KioskTransaction, Terminal
 
 MOST_USED_DAYS = 30
 MOST_USED_COUNT = 6

@@ -5,7 +5,7 @@ from django.urls import path
 
 from eban.accounts.signin import kiosk_views as sign_in
 
-from . import app_views as views
+from . import views
 
 app_name = "kiosk"
 urlpatterns: list = [

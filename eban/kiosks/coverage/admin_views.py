@@ -2,7 +2,7 @@
 terminal, per county, the uncovered key villages and the best new sites, on a map and in tables.
 
 The parameters are a GET form; submitting it (or opening the page) starts a run
-(coverage_runs.start_run: audited, scoped to the operator's divisions) and redirects to the run's
+(coverage.runs.start_run: audited, scoped to the operator's divisions) and redirects to the run's
 own address, so paging through the tables does not compute again. A small run (Wenzhou's scale)
 is computed during the request; a large one runs in the background and the page shows its
 progress until it is done. An operator sees only their own runs (platform administrators: all).
@@ -11,7 +11,6 @@ progress until it is done. An operator sees only their own runs (platform admini
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,16 +18,15 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from eban.core import exceptions
 from eban.core.admin_views import progress_answer
 
-from . import coverage, coverage_runs, maps
-from .models import CoverageRun
-from .permissions import may_operate
+from .. import maps
+from ..admin_pages import OperatorPage
+from ..models import CoverageRun
+from . import compute as coverage
+from . import runs as coverage_runs
 
 PER_PAGE = 50
 RECENT_RUNS = 10
@@ -79,29 +77,16 @@ def percent(share: float | None) -> str:
 
 
 def _run_for(request, run_id: int) -> CoverageRun:
-    if not may_operate(request.user):
-        raise PermissionDenied
     run = coverage_runs.runs_for(request.user).filter(pk=run_id).first()
     if run is None:
         raise Http404
     return run
 
 
-class CoverageView(WagtailAdminTemplateMixin, TemplateView):
+class CoverageView(OperatorPage):
     template_name = "kiosks/admin/coverage.html"
     page_title = gettext_lazy("Coverage")
     header_icon = "site"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not may_operate(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get(self, request, *args, **kwargs):
         self.run = None
@@ -182,14 +167,21 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-@require_GET
-def run_status(request, run_id: int):
-    return progress_answer(_run_for(request, run_id), PHASES)
+class RunStatusView(OperatorPage):
+    """The progress of one run, polled by the page's progress bar (JSON)."""
+
+    http_method_names = ["get"]
+
+    def load(self, run_id: int, **kwargs) -> None:
+        self.run = _run_for(self.request, run_id)
+
+    def get(self, request, *args, **kwargs):
+        return progress_answer(self.run, PHASES)
 
 
 urlpatterns = [
     path("kiosks/coverage/", CoverageView.as_view(), name="kiosks_coverage"),
-    path("kiosks/coverage/runs/<int:run_id>/status/", run_status, name="kiosks_coverage_status"),
+    path("kiosks/coverage/runs/<int:run_id>/status/", RunStatusView.as_view(), name="kiosks_coverage_status"),
 ]
 
 MENU_ITEMS = [

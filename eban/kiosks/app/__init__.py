@@ -1,0 +1,1 @@
+"""The kiosk app served to terminals at /kiosk/."""
