@@ -13,7 +13,7 @@ from eban.accounts.models import Citizen, Enterprise
 from eban.core.exceptions import DomainError, PermissionDenied
 from eban.government.models import Division
 
-from . import actions, instant, materials
+from . import actions, materials
 from .models import Application, MatterSetup
 
 
@@ -74,7 +74,7 @@ def apply(
         matter, acting, channel=channel, form_data=answers, uploads=checked, shared=shared, division=division
     )
     if setup.instant:
-        application = instant.decide_instantly(application)
+        application = actions.decide_instantly(application)
     return application
 
 

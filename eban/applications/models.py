@@ -1,5 +1,5 @@
 """Applications (办件): one request for one matter by one applicant, its timeline, materials,
-decision and rating. Writes go through eban.applications.actions; reads for an actor through
+decision and rating. Writes go through eban.applications.actions (a package); reads for an actor through
 eban.applications.queries (a citizen sees their own, an official their scope)."""
 
 from __future__ import annotations

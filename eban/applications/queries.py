@@ -26,8 +26,8 @@ from eban.workdays import rules as workdays
 from eban.workdays.queries import current_calendar
 
 from . import deadlines, permissions
-from .enums import Status
-from .models import Application, Event, Rating
+from .enums import FINAL, Status
+from .models import Application, Event, MatterSetup, Rating
 
 # Cases an official may still act on (or is waiting on), in the queue.
 OPEN = (
@@ -96,7 +96,6 @@ def certificate_of(application: Application):
         from eban.certificates.models import Certificate
     except ImportError:
         return None
-    from .actions import certificate_key
 
     return Certificate.objects.filter(idempotency_key=certificate_key(application)).first()
 
@@ -299,3 +298,106 @@ def rating_for_staff(user: Any, pk: int) -> Rating:
     if rating is None:
         raise NotFound("")
     return rating
+
+
+# --- the deadlines of one case -----------------------------------------------------------------
+
+
+def pauses_of(application: Application) -> list[deadlines.Pause]:
+    """The answered supplement requests made after acceptance, as clock pauses."""
+    if application.accepted_at is None:
+        return []
+    return [
+        deadlines.Pause(timezone.localdate(requested), timezone.localdate(answered))
+        for requested, answered in application.supplements.filter(
+            answered_at__isnull=False, requested_at__gte=application.accepted_at
+        ).values_list("requested_at", "answered_at")
+    ]
+
+
+def compute_deadlines(application: Application) -> dict[str, datetime.date | None]:
+    """The statutory and promised deadlines from the acceptance day and the clock pauses.
+    Raises CalendarYearMissing when a year they reach is not loaded yet."""
+    matter = application.matter
+    start = timezone.localdate(application.accepted_at)
+    pauses = pauses_of(application)
+    return {
+        "statutory_due": deadlines.due_date(start, _limit(matter.statutory_days, matter.on_the_spot), pauses),
+        "promised_due": deadlines.due_date(start, _limit(matter.promised_days, matter.on_the_spot), pauses),
+    }
+
+
+def deadlines_pending(application: Application) -> bool:
+    """Accepted, still open, with a time limit but no deadline worked out yet."""
+    matter = application.matter
+    limits = (
+        _limit(matter.promised_days, matter.on_the_spot),
+        _limit(matter.statutory_days, matter.on_the_spot),
+    )
+    return (
+        application.accepted_at is not None
+        and application.status not in FINAL
+        and application.status != Status.SUPPLEMENT
+        and (
+            (application.promised_due is None and limits[0] is not None)
+            or (application.statutory_due is None and limits[1] is not None)
+        )
+    )
+
+
+# --- certificates and rules ---------------------------------------------------------------------
+
+
+def certificate_key(application: Application) -> str:
+    """The idempotency key of the certificate issued for a case: a retried job finds it again."""
+    return f"application:{application.number}"
+
+
+def issued_certificate(application: Application):
+    """The certificate issued for this case, or None."""
+    try:
+        from eban.certificates.models import Certificate
+    except ImportError:
+        return None
+    return (
+        Certificate.objects.filter(idempotency_key=certificate_key(application))
+        .exclude(status="issuing")
+        .first()
+    )
+
+
+def needs_certificate(application: Application) -> bool:
+    setup = MatterSetup.objects.filter(matter_id=application.matter_id).first()
+    return bool(setup and setup.certificate_type)
+
+
+def rule_check(application: Application) -> dict | None:
+    """The matter's eligibility rule evaluated on the applicant's facts now, for the reviewer to
+    see and for the decision's record: {code, version, inputs, explanation, passed} or None when
+    the matter has no rule set (or the rules app is not installed)."""
+    setup = MatterSetup.objects.filter(matter_id=application.matter_id).first()
+    if setup is None or not setup.rule_code:
+        return None
+    try:
+        from eban.rules.evaluate import evaluate
+        from eban.rules.queries import active_rule_set
+    except ImportError:
+        return None
+    rule_set = active_rule_set(setup.rule_code)
+    if rule_set is None:
+        return None
+    from . import facts
+
+    if application.enterprise_id:
+        inputs = facts.enterprise_facts(application.enterprise)
+    else:
+        inputs = facts.citizen_facts(application.citizen)
+    evaluation = evaluate(rule_set.rule, inputs)
+    return {
+        "code": rule_set.code,
+        "version": rule_set.version,
+        "inputs": inputs,
+        "explanation": evaluation.to_json(),
+        "passed": evaluation.passed,
+        "evaluation": evaluation,
+    }

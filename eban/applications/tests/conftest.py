@@ -50,7 +50,7 @@ def _notifications_are_created(caplog):
     failed = [
         r.getMessage()
         for r in caplog.records
-        if r.name == "eban.applications.actions" and r.levelname == "ERROR"
+        if r.name == "eban.applications.notify" and r.levelname == "ERROR"
     ]
     assert not failed, failed
 
