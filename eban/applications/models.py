@@ -42,11 +42,11 @@ class MatterSetup(models.Model):
 
         from eban.core.exceptions import DomainError
 
-        from . import forms
+        from . import formschema
 
         errors = {}
         try:
-            self.form_schema = forms.check_schema(self.form_schema or {})
+            self.form_schema = formschema.check_schema(self.form_schema or {})
         except DomainError as error:
             errors["form_schema"] = error.message
         if self.instant and not self.rule_code:

@@ -14,19 +14,23 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from eban.accounts.enums import StaffRole
 from eban.accounts.models import Citizen
 from eban.accounts.permissions import has_role, visible_to
+from eban.certificates.models import Certificate
 from eban.core.exceptions import NotFound
+from eban.rules.evaluate import evaluate
+from eban.rules.queries import active_rule_set
 from eban.workdays import rules as workdays
 from eban.workdays.queries import current_calendar
 
-from . import deadlines, permissions
-from .enums import FINAL, Status
+from . import deadlines, facts, permissions
+from .enums import CLOCK_RUNS, FINAL, Status
 from .models import Application, Event, MatterSetup, Rating
 
 # Cases an official may still act on (or is waiting on), in the queue.
@@ -92,10 +96,6 @@ def timeline(application: Application, *, staff: bool = False) -> list[Event]:
 
 def certificate_of(application: Application):
     """The certificate issued for this case (any status: a revoked one shows as revoked), or None."""
-    try:
-        from eban.certificates.models import Certificate
-    except ImportError:
-        return None
 
     return Certificate.objects.filter(idempotency_key=certificate_key(application)).first()
 
@@ -355,10 +355,6 @@ def certificate_key(application: Application) -> str:
 
 def issued_certificate(application: Application):
     """The certificate issued for this case, or None."""
-    try:
-        from eban.certificates.models import Certificate
-    except ImportError:
-        return None
     return (
         Certificate.objects.filter(idempotency_key=certificate_key(application))
         .exclude(status="issuing")
@@ -374,20 +370,13 @@ def needs_certificate(application: Application) -> bool:
 def rule_check(application: Application) -> dict | None:
     """The matter's eligibility rule evaluated on the applicant's facts now, for the reviewer to
     see and for the decision's record: {code, version, inputs, explanation, passed} or None when
-    the matter has no rule set (or the rules app is not installed)."""
+    the matter has no rule set in force."""
     setup = MatterSetup.objects.filter(matter_id=application.matter_id).first()
     if setup is None or not setup.rule_code:
-        return None
-    try:
-        from eban.rules.evaluate import evaluate
-        from eban.rules.queries import active_rule_set
-    except ImportError:
         return None
     rule_set = active_rule_set(setup.rule_code)
     if rule_set is None:
         return None
-    from . import facts
-
     if application.enterprise_id:
         inputs = facts.enterprise_facts(application.enterprise)
     else:
@@ -401,3 +390,64 @@ def rule_check(application: Application) -> dict | None:
         "passed": evaluation.passed,
         "evaluation": evaluation,
     }
+
+
+# --- the periodic sweep ----------------------------------------------------------------------
+
+
+def is_overdue(application: Application, today: datetime.date) -> tuple[bool, datetime.date | None]:
+    """Is this open case past its deadline on `today` (the promised one, else the statutory one;
+    a case not yet accepted: the acceptance limit)? Returns (overdue, the deadline)."""
+    if application.status in CLOCK_RUNS:
+        due = application.promised_due or application.statutory_due
+    elif application.status == Status.SUBMITTED:
+        try:
+            due = deadlines.acceptance_due(timezone.localdate(application.submitted_at))
+        except workdays.CalendarYearMissing:
+            due = None
+    else:  # waiting for a supplement (clock stopped) or closed
+        due = None
+    return (due is not None and today > due), due
+
+
+def overdue_candidates(today: datetime.date):
+    """The open, not yet escalated cases that may be overdue on `today` (checked one by one)."""
+    running = (
+        Application.objects.filter(status__in=list(CLOCK_RUNS), escalated_at__isnull=True)
+        .annotate(due=Coalesce(F("promised_due"), F("statutory_due")))
+        .filter(due__lt=today)
+    )
+    # ACCEPTANCE_DAYS working days are at least as many calendar days.
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(days=deadlines.ACCEPTANCE_DAYS), datetime.time.min
+        )
+    )
+    waiting = Application.objects.filter(
+        status=Status.SUBMITTED, escalated_at__isnull=True, submitted_at__lt=cutoff
+    )
+    return list(running.values_list("pk", flat=True)) + list(waiting.values_list("pk", flat=True))
+
+
+def deadlines_to_fill() -> list[Application]:
+    """Accepted open cases whose deadlines could not be worked out yet (a calendar year missing)."""
+    pending = Application.objects.filter(accepted_at__isnull=False, status__in=list(CLOCK_RUNS)).filter(
+        Q(promised_due__isnull=True) | Q(statutory_due__isnull=True)
+    )
+    return [a for a in pending.select_related("matter") if deadlines_pending(a)]
+
+
+# An approved case still waiting for its certificate this long after the decision has lost its
+# job (a worker killed before it ran, an error since fixed): the sweep enqueues it again.
+CERTIFICATE_RETRY_AFTER = datetime.timedelta(minutes=10)
+
+
+def certificates_overdue() -> list[int]:
+    """The approved cases whose certificate should exist by now but does not."""
+    return list(
+        Application.objects.filter(
+            status=Status.APPROVED,
+            matter__setup__certificate_type__gt="",
+            decision__decided_at__lt=timezone.now() - CERTIFICATE_RETRY_AFTER,
+        ).values_list("pk", flat=True)
+    )

@@ -15,7 +15,7 @@ from eban.accounts.queries import enterprises_for, proxies_held
 from eban.catalogue.models import Matter
 from eban.core.exceptions import DomainError
 
-from . import apply, forms, materials, queries
+from . import apply, formschema, materials, queries
 from .enums import Channel
 from .models import MatterSetup
 
@@ -61,7 +61,7 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
     }
     answers, errors = {}, {}
     if request.method == "POST":
-        answers = forms.from_post(schema, request.POST)
+        answers = formschema.from_post(schema, request.POST)
         try:
             application = apply.apply(
                 request.user,
@@ -73,14 +73,14 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
                 on_behalf=request.POST.get("on_behalf", ""),
                 channel=Channel.ONLINE,
             )
-        except forms.FormInvalid as exc:
+        except formschema.FormInvalid as exc:
             errors = exc.errors
             context["error"] = exc.message
         except DomainError as exc:
             context["error"] = exc.message
         else:
             return redirect("applications:detail", number=application.number)
-    context["fields"] = forms.fields(schema, answers, errors)
+    context["fields"] = formschema.fields(schema, answers, errors)
     status = 400 if context["error"] else 200
     return render(request, "applications/new.html", context, status=status)
 

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from eban.accounts import kiosk_views
 from eban.accounts.models import Citizen
 from eban.applications import apply as applying
-from eban.applications import deadlines, forms, materials, queries
+from eban.applications import deadlines, formschema, materials, queries
 from eban.applications.actions import needs_certificate
 from eban.applications.enums import Channel, Outcome
 from eban.applications.models import Application
@@ -121,7 +121,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     wanted = materials.guide_materials(found)
     answers, errors, error = {}, {}, ""
     if request.method == "POST":
-        answers = forms.from_post(schema, request.POST)
+        answers = formschema.from_post(schema, request.POST)
         try:
             application = applying.apply(
                 request.user,
@@ -131,7 +131,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 channel=Channel.KIOSK,
                 division=terminal.division if terminal is not None else None,
             )
-        except forms.FormInvalid as exc:
+        except formschema.FormInvalid as exc:
             errors, error = exc.errors, exc.message
         except DomainError as exc:
             error = exc.message
@@ -143,7 +143,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "matter": found,
         "setup": setup,
-        "fields": forms.fields(schema, answers, errors),
+        "fields": formschema.fields(schema, answers, errors),
         "materials": wanted,
         "to_scan": [m for m in wanted if not m["shared"]],
         "error": error,

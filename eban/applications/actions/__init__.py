@@ -31,7 +31,7 @@ from ..queries import (
 )
 from .base import ACTIONS, DECIDED, DECISIONS, FROM, MAX_TEXT, InvalidTransition, StalePage
 from .certificates import issue_certificate_for
-from .escalation import fill_pending_deadlines
+from .escalation import date_pending_follow_ups, escalate, fill_pending_deadlines
 from .instant import decide_by_rules, decide_instantly, refusal_reasons
 from .ratings import rate, reply_to_rating
 from .review import (
@@ -65,6 +65,8 @@ __all__ = [
     "decline",
     "default_appeal_route",
     "department_admins",
+    "date_pending_follow_ups",
+    "escalate",
     "fill_pending_deadlines",
     "issue_certificate_for",
     "issued_certificate",

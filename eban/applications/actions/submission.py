@@ -18,7 +18,7 @@ from eban.core.exceptions import DomainError
 from eban.government.models import Division
 from eban.workdays.rules import CalendarYearMissing, working_days_between
 
-from .. import deadlines, forms, materials
+from .. import deadlines, formschema, materials
 from ..enums import Channel, MaterialSource, Status
 from ..models import Application, CaseCounter, Event, Material, MatterSetup
 from ..notify import deadline_unknown, notify_applicant
@@ -79,7 +79,7 @@ def submit_application(
     if acting.enterprise is None and audience == "enterprise":
         raise DomainError(_("This matter is for enterprises: apply for your enterprise."), code="audience")
     schema = setup.form_schema if setup is not None else {}
-    cleaned = forms.validate(schema, form_data or {}) if schema.get("properties") else {}
+    cleaned = formschema.validate(schema, form_data or {}) if schema.get("properties") else {}
     uploads, shared = list(uploads), list(shared)
     if len(uploads) + len(shared) > materials.MAX_FILES:
         raise DomainError(
@@ -156,7 +156,7 @@ def resubmit(
     if form_data is not None:
         setup = MatterSetup.objects.filter(matter_id=application.matter_id).first()
         schema = setup.form_schema if setup is not None else {}
-        cleaned = forms.validate(schema, form_data) if schema.get("properties") else {}
+        cleaned = formschema.validate(schema, form_data) if schema.get("properties") else {}
     if not uploads and cleaned is None and not note:
         raise DomainError(
             _("Send the corrected materials or answers, or a note, with your supplement."), code="empty"

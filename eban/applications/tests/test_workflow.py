@@ -105,7 +105,7 @@ def test_a_proxy_submits_for_their_principal(matter, applicant, stranger, clock)
 
 
 def test_the_form_is_validated_on_the_server(matter, applicant, clock):
-    from eban.applications.forms import FormInvalid
+    from eban.applications.formschema import FormInvalid
 
     MatterSetup.objects.create(
         matter=matter,
@@ -297,7 +297,7 @@ def test_a_supplement_before_acceptance_returns_the_case_to_submitted(case, revi
 
 
 def test_resubmitting_corrected_answers_validates_them(matter, applicant, reviewer, clock):
-    from eban.applications.forms import FormInvalid
+    from eban.applications.formschema import FormInvalid
 
     MatterSetup.objects.create(
         matter=matter,
