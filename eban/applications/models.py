@@ -13,7 +13,7 @@ from eban.accounts.models import Citizen, Enterprise, EnterpriseAgent, ProxyAuth
 from eban.catalogue.models import Matter
 from eban.government.models import Department, Division
 
-from .enums import Channel, MaterialSource, Outcome, Status
+from .enums import IN_PROGRESS, Channel, MaterialSource, Outcome, Status
 
 
 class MatterSetup(models.Model):
@@ -134,7 +134,19 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(citizen__isnull=False) | Q(enterprise__isnull=False),
                 name="applications_has_applicant",
-            )
+            ),
+            # One open application per applicant and matter: two submissions at the same moment
+            # (a double click, the web and a kiosk) make one case (actions.submission).
+            models.UniqueConstraint(
+                fields=["citizen", "matter"],
+                condition=Q(status__in=IN_PROGRESS, citizen__isnull=False),
+                name="applications_one_open_per_citizen",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "matter"],
+                condition=Q(status__in=IN_PROGRESS, enterprise__isnull=False),
+                name="applications_one_open_per_enterprise",
+            ),
         ]
         indexes = [
             models.Index(fields=["department", "status", "promised_due"], name="applications_queue"),

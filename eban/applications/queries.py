@@ -29,7 +29,7 @@ from eban.rules.queries import active_rule_set
 from eban.workdays import rules as workdays
 from eban.workdays.queries import current_calendar
 
-from . import deadlines, facts, permissions
+from . import deadlines, duplicates, facts, permissions
 from .enums import CLOCK_RUNS, FINAL, Status
 from .models import Application, Event, MatterSetup, Rating
 
@@ -367,6 +367,11 @@ def needs_certificate(application: Application) -> bool:
     return bool(setup and setup.certificate_type)
 
 
+def decides_instantly(setup: MatterSetup | None) -> bool:
+    """Does the matter decide at once by its rules (set up for it, with a rule set in force)?"""
+    return bool(setup and setup.instant and setup.rule_code and active_rule_set(setup.rule_code))
+
+
 def rule_check(application: Application) -> dict | None:
     """The matter's eligibility rule evaluated on the applicant's facts now, for the reviewer to
     see and for the decision's record: {code, version, inputs, explanation, passed} or None when
@@ -381,6 +386,7 @@ def rule_check(application: Application) -> dict | None:
         inputs = facts.enterprise_facts(application.enterprise)
     else:
         inputs = facts.citizen_facts(application.citizen)
+    inputs = duplicates.facts_for_deciding(application, inputs)
     evaluation = evaluate(rule_set.rule, inputs)
     return {
         "code": rule_set.code,

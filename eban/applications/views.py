@@ -61,25 +61,17 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
     }
     answers, errors = {}, {}
     if request.method == "POST":
-        answers = formschema.from_post(schema, request.POST)
-        try:
-            application = apply.apply(
-                request.user,
-                setup,
-                answers=answers,
-                uploads={
-                    m["name"]: request.FILES.get(f"material-{i}") for i, m in enumerate(context["materials"])
-                },
-                on_behalf=request.POST.get("on_behalf", ""),
-                channel=Channel.ONLINE,
-            )
-        except formschema.FormInvalid as exc:
-            errors = exc.errors
-            context["error"] = exc.message
-        except DomainError as exc:
-            context["error"] = exc.message
-        else:
-            return redirect("applications:detail", number=application.number)
+        posted = apply.post(
+            request,
+            setup,
+            channel=Channel.ONLINE,
+            case_url="applications:detail",
+            on_behalf=request.POST.get("on_behalf", ""),
+        )
+        if posted.application is not None:
+            return redirect("applications:detail", number=posted.application.number)
+        answers, errors = posted.answers, posted.errors
+        context["error"], context["repeat"] = posted.error, posted.repeat
     context["fields"] = formschema.fields(schema, answers, errors)
     status = 400 if context["error"] else 200
     return render(request, "applications/new.html", context, status=status)

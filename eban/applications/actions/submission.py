@@ -7,10 +7,11 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from eban.accounts.acting import Acting
+from eban.accounts.models import Citizen, Enterprise
 from eban.accounts.permissions import code_prefix
 from eban.catalogue.models import Matter
 from eban.core import audit
@@ -18,7 +19,7 @@ from eban.core.exceptions import DomainError
 from eban.government.models import Division
 from eban.workdays.rules import CalendarYearMissing, working_days_between
 
-from .. import deadlines, formschema, materials
+from .. import deadlines, duplicates, formschema, materials, queries
 from ..enums import Channel, MaterialSource, Status
 from ..models import Application, CaseCounter, Event, Material, MatterSetup
 from ..notify import deadline_unknown, notify_applicant
@@ -86,26 +87,45 @@ def submit_application(
             _("At most %(n)s materials per application.") % {"n": materials.MAX_FILES},
             code="too_many_materials",
         )
+    duplicates.refuse_repeat(setup, matter.pk, acting)
     department = matter.department
     place = _division_for(acting, department, division)
     now = _now()
     with transaction.atomic():
+        # One open case per applicant and matter: submissions by one applicant wait for each other
+        # here, and the later one finds the earlier one's case; the database constraint holds
+        # whatever a caller does.
+        _lock_applicant(acting)
+        existing = duplicates.open_case(matter.pk, acting)
+        if existing is not None:
+            raise duplicates.already_applied(existing)
         number = next_number(code_prefix(department.division.code), _day(now))
-        application = Application.objects.create(
-            number=number,
-            matter=matter,
-            department=department,
-            division=place,
-            citizen=None if acting.enterprise is not None else (acting.citizen or acting.person),
-            enterprise=acting.enterprise,
-            submitted_by=acting.person,
-            via_proxy=acting.grant if acting.grant is not None and acting.enterprise is None else None,
-            via_agent=acting.grant if acting.grant is not None and acting.enterprise is not None else None,
-            channel=channel,
-            status=Status.SUBMITTED,
-            form_data=cleaned,
-            submitted_at=now,
-        )
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    number=number,
+                    matter=matter,
+                    department=department,
+                    division=place,
+                    citizen=None if acting.enterprise is not None else (acting.citizen or acting.person),
+                    enterprise=acting.enterprise,
+                    submitted_by=acting.person,
+                    via_proxy=acting.grant
+                    if acting.grant is not None and acting.enterprise is None
+                    else None,
+                    via_agent=acting.grant
+                    if acting.grant is not None and acting.enterprise is not None
+                    else None,
+                    channel=channel,
+                    status=Status.SUBMITTED,
+                    form_data=cleaned,
+                    submitted_at=now,
+                )
+        except IntegrityError:
+            existing = duplicates.open_case(matter.pk, acting)
+            if existing is None:
+                raise
+            raise duplicates.already_applied(existing) from None
         for upload in uploads:
             material = Material(application=application, name=upload.name[:200])
             materials.store(material, upload)
@@ -130,12 +150,22 @@ def submit_application(
             application,
             data={"matter": matter.pk, "channel": channel, **acting.audit_data()},
         )
-        try:
-            answer_by = deadlines.acceptance_due(_day(now))
-        except CalendarYearMissing:
-            answer_by = deadline_unknown()
-        notify_applicant(application, "application.submitted", deadline=answer_by)
+        if not queries.decides_instantly(setup):  # else the decision, in a moment, is the one message
+            try:
+                answer_by = deadlines.acceptance_due(_day(now))
+            except CalendarYearMissing:
+                answer_by = deadline_unknown()
+            notify_applicant(application, "application.submitted", deadline=answer_by)
     return application
+
+
+def _lock_applicant(acting: Acting) -> None:
+    """Lock the applicant's row until the transaction ends (PostgreSQL; SQLite's writers are
+    serialised by its immediate transactions)."""
+    if acting.enterprise is not None:
+        Enterprise.objects.select_for_update().filter(pk=acting.enterprise.pk).first()
+    else:
+        Citizen.objects.select_for_update().filter(pk=(acting.citizen or acting.person).pk).first()
 
 
 def resubmit(

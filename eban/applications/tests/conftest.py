@@ -178,6 +178,16 @@ def acting(citizen):
     return act_for(citizen.user)
 
 
+def another_applicant(name: str = "赵六"):
+    """One more citizen with an account (an applicant has one open case per matter)."""
+    from eban.accounts import actions
+    from eban.accounts.tests.factories import citizen
+
+    person = citizen(name, household_division_code="330302")
+    actions.account_for(person)
+    return person
+
+
 def submit(matter, citizen, **kwargs):
     from eban.applications import actions
 

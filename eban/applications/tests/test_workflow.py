@@ -19,7 +19,7 @@ from eban.applications.models import Application, Decision, MatterSetup
 from eban.core.exceptions import DomainError, PermissionDenied
 from eban.workdays.rules import add_working_days
 
-from .conftest import acting, review_matter, staff, submit
+from .conftest import acting, another_applicant, review_matter, staff, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def audit_actions(application) -> list[str]:
 def test_a_submitted_case_is_numbered_by_city_day_and_sequence(matter, applicant, clock):
     clock.set("2025-09-23")
     first = submit(matter, applicant)
-    second = submit(matter, applicant)
+    second = submit(matter, another_applicant())
     assert first.number == "330320250923000001"
     assert second.number == "330320250923000002"
 
@@ -49,7 +49,26 @@ def test_case_numbers_start_again_each_day(matter, applicant, clock):
     clock.set("2025-09-23")
     submit(matter, applicant)
     clock.set("2025-09-24")
-    assert submit(matter, applicant).number == "330320250924000001"
+    assert submit(matter, another_applicant()).number == "330320250924000001"
+
+
+def test_a_second_open_application_for_the_same_matter_is_refused_naming_the_first(matter, applicant, clock):
+    from eban.applications.duplicates import RepeatApplication
+
+    clock.set("2025-09-23")
+    first = submit(matter, applicant)
+    with translation.override("en"), pytest.raises(RepeatApplication) as refused:
+        submit(matter, applicant, channel="window")
+    assert refused.value.application == first and refused.value.status_code == 409
+    assert f"case {first.number}" in refused.value.message
+    assert Application.objects.filter(citizen=applicant).count() == 1
+
+
+def test_once_the_first_is_withdrawn_the_applicant_may_apply_again(matter, applicant, clock):
+    clock.set("2025-09-23")
+    first = actions.withdraw(submit(matter, applicant), acting(applicant))
+    second = submit(matter, applicant)
+    assert second.pk != first.pk and second.status == Status.SUBMITTED
 
 
 def test_a_county_departments_cases_have_the_county_prefix(county, applicant, clock):
