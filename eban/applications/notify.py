@@ -46,12 +46,17 @@ def deadline_unknown() -> str:
 
 
 def notify_applicant(application: Application, template_code: str, **extra: Any) -> None:
-    """Tell the applicant — and whoever submitted for them (a proxy, an enterprise's agent) —
-    in their inbox and by SMS."""
+    """Tell the applicant — and whoever submitted for them (a proxy, an enterprise's agent) while
+    the authorisation they submitted by is in force — in their inbox and by SMS."""
     recipients: list[Citizen] = []
     if application.citizen_id:
         recipients.append(application.citizen)
-    if application.submitted_by_id and application.submitted_by_id != application.citizen_id:
+    grant = application.via_proxy or application.via_agent
+    if (
+        application.submitted_by_id
+        and application.submitted_by_id != application.citizen_id
+        and (grant is None or grant.in_force())
+    ):
         recipients.append(application.submitted_by)
     context = _context(application, **extra)
     for citizen in recipients:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from eban.accounts.enums import StaffRole
-from eban.accounts.models import Citizen
+from eban.accounts.models import Citizen, EnterpriseAgent, ProxyAuthorisation
 from eban.accounts.permissions import has_role, visible_to
 from eban.certificates.models import Certificate
 from eban.core.exceptions import NotFound
@@ -68,12 +68,18 @@ EVENT_LABELS = {
 
 
 def for_applicant(person: Citizen) -> QuerySet[Application]:
-    """The applications of `person`: as the applicant, as the one who submitted them (for a
-    principal, or for an enterprise as its agent), and those of the enterprises they represent."""
+    """The applications of `person`: their own, those of the enterprises they represent, and those
+    they submitted for someone else (a principal, an enterprise as its agent) while the
+    authorisation they submitted by is in force — once it is revoked or has ended, the former
+    proxy or agent no longer opens those cases or their certificates. The one place every page
+    of the applicant (web and kiosk) looks a case up."""
+    today = timezone.localdate()
+    acted_for = Q(submitted_by=person) & (
+        Q(via_proxy__in=ProxyAuthorisation.objects.in_force(today).filter(proxy=person))
+        | Q(via_agent__in=EnterpriseAgent.objects.in_force(today).filter(agent=person))
+    )
     return (
-        Application.objects.filter(
-            Q(citizen=person) | Q(submitted_by=person) | Q(enterprise__legal_representative=person)
-        )
+        Application.objects.filter(Q(citizen=person) | Q(enterprise__legal_representative=person) | acted_for)
         .select_related("matter", "department")
         .order_by("-submitted_at", "-pk")
     )

@@ -566,3 +566,33 @@ def test_a_notification_that_cannot_be_made_does_not_undo_the_step(case, reviewe
     assert case.status == Status.ACCEPTED
     assert any("could not be created" in r.getMessage() for r in caplog.records)
     caplog.clear()
+
+
+# --- platform administrators read every case and decide none ----------------------------------------
+
+
+def test_the_platform_superuser_decides_no_case(case):
+    from django.contrib.auth import get_user_model
+
+    from eban.applications import queries
+
+    root = get_user_model().objects.create_superuser("root", "root@example.test", "not-a-real-pass-1")
+    assert queries.case_for_staff(root, case.number) == case  # reads it
+    for step in (
+        lambda: actions.accept(case, actor=root),
+        lambda: actions.decline(case, actor=root, reasons="不属于本机关职权范围"),
+        lambda: actions.request_supplement(case, actor=root, items="补材料"),
+    ):
+        with pytest.raises(PermissionDenied):
+            step()
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED and not Decision.objects.filter(application=case).exists()
+
+
+def test_a_platform_administrator_decides_no_case(case, department, reviewer):
+    admin = staff("platform-admin", department, StaffRole.PLATFORM_ADMIN)
+    with pytest.raises(PermissionDenied):
+        actions.accept(case, actor=admin)
+    accepted = actions.accept(case, actor=reviewer)  # a reviewer of the department does
+    with pytest.raises(PermissionDenied):
+        actions.approve(accepted, actor=admin)
