@@ -463,3 +463,22 @@ def certificates_overdue() -> list[int]:
             decision__decided_at__lt=timezone.now() - CERTIFICATE_RETRY_AFTER,
         ).values_list("pk", flat=True)
     )
+
+
+# An instant application still undecided this long after it was made lost its decision (the server
+# stopped between making the case and deciding it): the sweep decides it.
+INSTANT_RETRY_AFTER = datetime.timedelta(minutes=5)
+
+
+def undecided_instant() -> list[int]:
+    """Instant applications made and never decided: submitted, untouched since (version 0), no
+    decision, older than INSTANT_RETRY_AFTER."""
+    return list(
+        Application.objects.filter(
+            status=Status.SUBMITTED,
+            version=0,
+            decision__isnull=True,
+            matter__setup__instant=True,
+            submitted_at__lt=timezone.now() - INSTANT_RETRY_AFTER,
+        ).values_list("pk", flat=True)
+    )

@@ -9,8 +9,10 @@ retried after a killed worker, it does the work once.
   It works out deadlines that could not be worked out at acceptance (a calendar year not loaded
   then), marks each overdue open case `escalated_at` once and tells the department's
   administrators (notification "case.escalated"), dates the follow-ups of low ratings made
-  while a calendar year was missing, and enqueues again the certificates of approved cases whose
-  issuing job was lost (a worker killed before it ran it).
+  while a calendar year was missing, enqueues again the certificates of approved cases whose
+  issuing job was lost (a worker killed before it ran it), and decides by the rules the instant
+  applications made but never decided (the server stopped between making the case and deciding
+  it; queries.undecided_instant). Every write is an action.
 - `issue_certificate_and_complete`: after an approval, issue the case's certificate (idempotent on
   the case's key: a retry returns the same certificate) and complete the case.
 """
@@ -47,11 +49,16 @@ def sweep(today: datetime.date | None = None) -> dict:
     escalated = sum(actions.escalate(pk, today) for pk in queries.overdue_candidates(today))
     follow_ups = actions.date_pending_follow_ups()
     retried = retry_pending_certificates()
+    instant = sum(
+        actions.decide_instantly(application).status != Status.SUBMITTED
+        for application in Application.objects.filter(pk__in=queries.undecided_instant())
+    )
     result = {
         "deadlines_filled": filled,
         "escalated": escalated,
         "follow_ups_dated": follow_ups,
         "certificates_retried": retried,
+        "instant_decided": instant,
     }
     logger.info("escalation sweep: %s", result)
     return result

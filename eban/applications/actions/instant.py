@@ -78,9 +78,11 @@ def decide_by_rules(application: Application, check: dict, *, reasons: str) -> A
             data={"outcome": status.value, "rule": check["code"], "rule_version": check["version"]},
             fields=["instant", "accepted_at", "statutory_due", "promised_due"],
         )
-        notify_applicant(application, f"application.{status.value}", reasons=reasons,
-                         appeal_route=default_appeal_route(application))  # fmt: skip
-        if approved and needs_certificate(application):
+        certificate_follows = approved and needs_certificate(application)
+        if not certificate_follows:  # else the certificate's message is the one message
+            notify_applicant(application, f"application.{status.value}", reasons=reasons,
+                             appeal_route=default_appeal_route(application))  # fmt: skip
+        if certificate_follows:
             from .. import tasks
 
             pk = application.pk

@@ -110,8 +110,10 @@ def _decide(
             data={"outcome": outcome.value},
             fields=fields,
         )
-        notify_applicant(application, f"application.{status.value}", reasons=reasons, appeal_route=appeal)
-        if status == Status.APPROVED and needs_certificate(application):
+        certificate_follows = status == Status.APPROVED and needs_certificate(application)
+        if not certificate_follows:  # else the certificate's message, in a moment, is the one
+            notify_applicant(application, f"application.{status.value}", reasons=reasons, appeal_route=appeal)
+        if certificate_follows:
             from .. import tasks
 
             pk = application.pk
@@ -266,5 +268,7 @@ def complete(
             data=data,
             fields=["completed_at"],
         )
-        notify_applicant(application, "application.completed", **data)
+        if actor is not None:  # concluded by an official; a conclusion that follows by itself (the
+            # certificate issued, an instant refusal) was told with that outcome: one message each
+            notify_applicant(application, "application.completed", **data)
     return application
