@@ -23,6 +23,7 @@ from eban.core.exceptions import Conflict
 from eban.rules import language
 from eban.rules.evaluate import ConditionResult, evaluate
 from eban.rules.queries import active_rule_set
+from eban.rules.variables import CITIZEN, ENTERPRISE
 
 from . import facts
 from .enums import IN_PROGRESS
@@ -119,7 +120,8 @@ def failed_repeat_conditions(setup: MatterSetup | None, acting: Acting) -> tuple
     if rule_set is None:
         return [], set()
     parsed = language.parse(rule_set.rule)
-    repeat = [c for c in parsed.conditions if c.fields and set(c.fields) <= REPEAT_VARIABLES]
+    registry = ENTERPRISE if acting.enterprise is not None else CITIZEN  # what this applicant has
+    repeat = [c for c in parsed.conditions if c.fields and set(c.fields) <= REPEAT_VARIABLES & set(registry)]
     if parsed.combine != "all" or not repeat:
         return [], set()
     names = {name for c in repeat for name in c.fields}

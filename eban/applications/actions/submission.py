@@ -87,18 +87,16 @@ def submit_application(
             _("At most %(n)s materials per application.") % {"n": materials.MAX_FILES},
             code="too_many_materials",
         )
-    duplicates.refuse_repeat(setup, matter.pk, acting)
     department = matter.department
     place = _division_for(acting, department, division)
     now = _now()
     with transaction.atomic():
-        # One open case per applicant and matter: submissions by one applicant wait for each other
-        # here, and the later one finds the earlier one's case; the database constraint holds
+        # One open case per applicant and matter, and no second one of what they hold: submissions
+        # by one applicant wait for each other here, and the later one finds the earlier one's
+        # case (or, once it is concluded, its certificate); the database constraint holds
         # whatever a caller does.
         _lock_applicant(acting)
-        existing = duplicates.open_case(matter.pk, acting)
-        if existing is not None:
-            raise duplicates.already_applied(existing)
+        duplicates.refuse_repeat(setup, matter.pk, acting)
         number = next_number(code_prefix(department.division.code), _day(now))
         try:
             with transaction.atomic():
