@@ -93,7 +93,11 @@ def world():
 
 def rule(variable: str, value: str, *, negate: bool = False) -> dict:
     check = {"in": [value, {"var": variable}]}
-    return {"conditions": [{"key": "c", "check": {"not": check} if negate else check, "label": {"zh-hans": "条件"}}]}
+    return {
+        "conditions": [
+            {"key": "c", "check": {"not": check} if negate else check, "label": {"zh-hans": "条件"}}
+        ]
+    }
 
 
 def compiled(model, registry, document) -> set[int]:
