@@ -23,7 +23,7 @@ from eban.core import audit, exceptions
 from eban.core.admin_views import StaffPage
 from eban.core.masking import mask_id_number, mask_phone
 
-from . import actions, dashboard, deadlines, forms, permissions, queries
+from . import actions, dashboard, deadlines, formschema, permissions, queries
 from .enums import Status
 from .models import Material, MatterSetup
 
@@ -135,7 +135,7 @@ def _answers(application) -> list[tuple[str, str]]:
     for name, spec in properties.items():
         if name not in data:
             continue
-        rows.append((forms.text(spec.get("title")) or name, _shown(spec, data.pop(name))))
+        rows.append((formschema.text(spec.get("title")) or name, _shown(spec, data.pop(name))))
     rows.extend((name, str(value)) for name, value in data.items())  # answers to fields removed since
     return rows
 
@@ -148,7 +148,7 @@ def _shown(spec: dict, value) -> str:
     if spec.get("type") == "boolean":
         return _("yes") if value else _("no")
     if "enum" in spec:
-        choices = dict(forms.fields({"properties": {"answer": spec}})[0].choices)
+        choices = dict(formschema.fields({"properties": {"answer": spec}})[0].choices)
         return str(choices.get(str(value), value))
     return str(value)
 

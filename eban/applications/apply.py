@@ -1,11 +1,18 @@
 """Applying, as the citizen's pages (and the kiosk) do it: who the application is for, the
 answers, the materials (uploaded, or taken from shared data), then instant approval where the
-matter is set up for it. Every check happens before anything is written."""
+matter is set up for it. Every check happens before anything is written.
+
+`post` is the apply POST of the web page and the kiosk alike (they differ only in channel,
+division and the page they render); a second application for what the applicant already has
+comes back with a link to the existing case or certificate (`repeat`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from eban.accounts.grants.acting import Acting, act_for
@@ -13,7 +20,8 @@ from eban.accounts.models import Citizen, Enterprise
 from eban.core.exceptions import DomainError, PermissionDenied
 from eban.government.models import Division
 
-from . import actions, instant, materials
+from . import actions, formschema, materials, queries
+from .duplicates import RepeatApplication
 from .models import Application, MatterSetup
 
 
@@ -74,8 +82,70 @@ def apply(
         matter, acting, channel=channel, form_data=answers, uploads=checked, shared=shared, division=division
     )
     if setup.instant:
-        application = instant.decide_instantly(application)
+        application = actions.decide_instantly(application)
     return application
+
+
+@dataclass
+class Posted:
+    """What an apply POST came to: the case made, or the answers back with what is wrong."""
+
+    answers: dict
+    application: Application | None = None
+    errors: dict = field(default_factory=dict)  # by field name (formschema.FormInvalid)
+    error: str = ""
+    code: str = ""  # the DomainError's code (the error summary links "materials_missing" to the uploads)
+    repeat: dict | None = None  # {"url", "label"}: the existing case or certificate to go to
+
+
+def post(
+    request: HttpRequest,
+    setup: MatterSetup,
+    *,
+    channel: str,
+    case_url: str,
+    on_behalf: str = "",
+    division: Division | None = None,
+) -> Posted:
+    """Handle an apply POST (the matter's form and the guide's materials as `material-<i>`).
+    `case_url`: the URL name of a case page on this channel (it takes the case number)."""
+    answers = formschema.from_post(setup.form_schema or {}, request.POST)
+    uploads = {
+        m["name"]: request.FILES.get(f"material-{i}")
+        for i, m in enumerate(materials.guide_materials(setup.matter))
+    }
+    try:
+        application = apply(
+            request.user,
+            setup,
+            answers=answers,
+            uploads=uploads,
+            on_behalf=on_behalf,
+            channel=channel,
+            division=division,
+        )
+    except formschema.FormInvalid as exc:
+        return Posted(answers, errors=exc.errors, error=exc.message)
+    except RepeatApplication as exc:
+        message = exc.message if exc.reasons in ("", exc.message) else f"{exc.message} {exc.reasons}"
+        return Posted(answers, error=message, code=exc.code, repeat=repeat_link(exc, request.user, case_url))
+    except DomainError as exc:
+        return Posted(answers, error=exc.message, code=exc.code)
+    return Posted(answers, application=application)
+
+
+def repeat_link(exc: RepeatApplication, user: Any, case_url: str) -> dict | None:
+    """Where to go instead: the existing case (which shows its certificate), when this user may
+    open it."""
+    case = exc.application
+    person = getattr(user, "citizen", None)
+    if case is None or person is None or not queries.for_applicant(person).filter(pk=case.pk).exists():
+        return None
+    if exc.certificate is not None:
+        label = _("See your certificate %(number)s") % {"number": exc.certificate.number}
+    else:
+        label = _("Follow case %(number)s") % {"number": case.number}
+    return {"url": reverse(case_url, args=[case.number]), "label": label}
 
 
 def _applicant_acting(user: Any, application: Application) -> Acting:

@@ -26,6 +26,10 @@ class Status(models.TextChoices):
 
 
 FINAL = {Status.DECLINED, Status.COMPLETED, Status.WITHDRAWN}
+# An applicant has at most one open application per matter (a database constraint): until it is
+# decided and, when approved, its certificate issued. A rejected case is decided (its applicant may
+# apply again), though an official still completes it.
+IN_PROGRESS = (Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.SUPPLEMENT, Status.APPROVED)
 # While in these states the statutory and promised clocks run.
 CLOCK_RUNS = {Status.ACCEPTED, Status.UNDER_REVIEW, Status.APPROVED, Status.REJECTED}
 

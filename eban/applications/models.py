@@ -1,5 +1,5 @@
 """Applications (办件): one request for one matter by one applicant, its timeline, materials,
-decision and rating. Writes go through eban.applications.actions; reads for an actor through
+decision and rating. Writes go through eban.applications.actions (a package); reads for an actor through
 eban.applications.queries (a citizen sees their own, an official their scope)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from eban.accounts.models import Citizen, Enterprise, EnterpriseAgent, ProxyAuth
 from eban.catalogue.models import Matter
 from eban.government.models import Department, Division
 
-from .enums import Channel, MaterialSource, Outcome, Status
+from .enums import IN_PROGRESS, Channel, MaterialSource, Outcome, Status
 
 
 class MatterSetup(models.Model):
@@ -42,11 +42,11 @@ class MatterSetup(models.Model):
 
         from eban.core.exceptions import DomainError
 
-        from . import forms
+        from . import formschema
 
         errors = {}
         try:
-            self.form_schema = forms.check_schema(self.form_schema or {})
+            self.form_schema = formschema.check_schema(self.form_schema or {})
         except DomainError as error:
             errors["form_schema"] = error.message
         if self.instant and not self.rule_code:
@@ -134,7 +134,19 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(citizen__isnull=False) | Q(enterprise__isnull=False),
                 name="applications_has_applicant",
-            )
+            ),
+            # One open application per applicant and matter: two submissions at the same moment
+            # (a double click, the web and a kiosk) make one case (actions.submission).
+            models.UniqueConstraint(
+                fields=["citizen", "matter"],
+                condition=Q(status__in=IN_PROGRESS, citizen__isnull=False),
+                name="applications_one_open_per_citizen",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "matter"],
+                condition=Q(status__in=IN_PROGRESS, enterprise__isnull=False),
+                name="applications_one_open_per_enterprise",
+            ),
         ]
         indexes = [
             models.Index(fields=["department", "status", "promised_due"], name="applications_queue"),

@@ -18,12 +18,13 @@ CASE_ROLES = (StaffRole.REVIEWER, StaffRole.DEPARTMENT_ADMIN)
 
 
 def is_case_staff(user: Any) -> bool:
-    """Does `user` hold a role that handles cases (in some scope)?"""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and any(staff_permissions.has_role(user, role) for role in CASE_ROLES)
-    )
+    """Does `user` hold a role that handles cases (in some scope)? Held, not implied: the platform
+    superuser and platform administrators read every case but decide none (docs/applications.md),
+    so a superuser's blanket permissions do not make a case handler."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active) or user.is_superuser:
+        return False
+    profile = staff_permissions.staff_profile(user)
+    return bool(profile and any(profile.has_role(role) for role in CASE_ROLES))
 
 
 def can_handle(user: Any, application: Application) -> bool:

@@ -14,20 +14,24 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from eban.accounts.enums import StaffRole
-from eban.accounts.models import Citizen
+from eban.accounts.models import Citizen, EnterpriseAgent, ProxyAuthorisation
 from eban.accounts.permissions import has_role, visible_to
+from eban.certificates.models import Certificate
 from eban.core.exceptions import NotFound
+from eban.rules.evaluate import evaluate
+from eban.rules.queries import active_rule_set
 from eban.workdays import calendar as workdays
 from eban.workdays.queries import current_calendar
 
-from . import deadlines, permissions
-from .enums import Status
-from .models import Application, Event, Rating
+from . import deadlines, duplicates, facts, permissions
+from .enums import CLOCK_RUNS, FINAL, Status
+from .models import Application, Event, MatterSetup, Rating
 
 # Cases an official may still act on (or is waiting on), in the queue.
 OPEN = (
@@ -64,12 +68,18 @@ EVENT_LABELS = {
 
 
 def for_applicant(person: Citizen) -> QuerySet[Application]:
-    """The applications of `person`: as the applicant, as the one who submitted them (for a
-    principal, or for an enterprise as its agent), and those of the enterprises they represent."""
+    """The applications of `person`: their own, those of the enterprises they represent, and those
+    they submitted for someone else (a principal, an enterprise as its agent) while the
+    authorisation they submitted by is in force — once it is revoked or has ended, the former
+    proxy or agent no longer opens those cases or their certificates. The one place every page
+    of the applicant (web and kiosk) looks a case up."""
+    today = timezone.localdate()
+    acted_for = Q(submitted_by=person) & (
+        Q(via_proxy__in=ProxyAuthorisation.objects.in_force(today).filter(proxy=person))
+        | Q(via_agent__in=EnterpriseAgent.objects.in_force(today).filter(agent=person))
+    )
     return (
-        Application.objects.filter(
-            Q(citizen=person) | Q(submitted_by=person) | Q(enterprise__legal_representative=person)
-        )
+        Application.objects.filter(Q(citizen=person) | Q(enterprise__legal_representative=person) | acted_for)
         .select_related("matter", "department")
         .order_by("-submitted_at", "-pk")
     )
@@ -92,11 +102,6 @@ def timeline(application: Application, *, staff: bool = False) -> list[Event]:
 
 def certificate_of(application: Application):
     """The certificate issued for this case (any status: a revoked one shows as revoked), or None."""
-    try:
-        from eban.certificates.models import Certificate
-    except ImportError:
-        return None
-    from .actions import certificate_key
 
     return Certificate.objects.filter(idempotency_key=certificate_key(application)).first()
 
@@ -299,3 +304,181 @@ def rating_for_staff(user: Any, pk: int) -> Rating:
     if rating is None:
         raise NotFound("")
     return rating
+
+
+# --- the deadlines of one case -----------------------------------------------------------------
+
+
+def pauses_of(application: Application) -> list[deadlines.Pause]:
+    """The answered supplement requests made after acceptance, as clock pauses."""
+    if application.accepted_at is None:
+        return []
+    return [
+        deadlines.Pause(timezone.localdate(requested), timezone.localdate(answered))
+        for requested, answered in application.supplements.filter(
+            answered_at__isnull=False, requested_at__gte=application.accepted_at
+        ).values_list("requested_at", "answered_at")
+    ]
+
+
+def compute_deadlines(application: Application) -> dict[str, datetime.date | None]:
+    """The statutory and promised deadlines from the acceptance day and the clock pauses.
+    Raises CalendarYearMissing when a year they reach is not loaded yet."""
+    matter = application.matter
+    start = timezone.localdate(application.accepted_at)
+    pauses = pauses_of(application)
+    return {
+        "statutory_due": deadlines.due_date(start, _limit(matter.statutory_days, matter.on_the_spot), pauses),
+        "promised_due": deadlines.due_date(start, _limit(matter.promised_days, matter.on_the_spot), pauses),
+    }
+
+
+def deadlines_pending(application: Application) -> bool:
+    """Accepted, still open, with a time limit but no deadline worked out yet."""
+    matter = application.matter
+    limits = (
+        _limit(matter.promised_days, matter.on_the_spot),
+        _limit(matter.statutory_days, matter.on_the_spot),
+    )
+    return (
+        application.accepted_at is not None
+        and application.status not in FINAL
+        and application.status != Status.SUPPLEMENT
+        and (
+            (application.promised_due is None and limits[0] is not None)
+            or (application.statutory_due is None and limits[1] is not None)
+        )
+    )
+
+
+# --- certificates and rules ---------------------------------------------------------------------
+
+
+def certificate_key(application: Application) -> str:
+    """The idempotency key of the certificate issued for a case: a retried job finds it again."""
+    return f"application:{application.number}"
+
+
+def issued_certificate(application: Application):
+    """The certificate issued for this case, or None."""
+    return (
+        Certificate.objects.filter(idempotency_key=certificate_key(application))
+        .exclude(status="issuing")
+        .first()
+    )
+
+
+def needs_certificate(application: Application) -> bool:
+    setup = MatterSetup.objects.filter(matter_id=application.matter_id).first()
+    return bool(setup and setup.certificate_type)
+
+
+def decides_instantly(setup: MatterSetup | None) -> bool:
+    """Does the matter decide at once by its rules (set up for it, with a rule set in force)?"""
+    return bool(setup and setup.instant and setup.rule_code and active_rule_set(setup.rule_code))
+
+
+def rule_check(application: Application) -> dict | None:
+    """The matter's eligibility rule evaluated on the applicant's facts now, for the reviewer to
+    see and for the decision's record: {code, version, inputs, explanation, passed} or None when
+    the matter has no rule set in force."""
+    setup = MatterSetup.objects.filter(matter_id=application.matter_id).first()
+    if setup is None or not setup.rule_code:
+        return None
+    rule_set = active_rule_set(setup.rule_code)
+    if rule_set is None:
+        return None
+    if application.enterprise_id:
+        inputs = facts.enterprise_facts(application.enterprise)
+    else:
+        inputs = facts.citizen_facts(application.citizen)
+    inputs = duplicates.facts_for_deciding(application, inputs)
+    evaluation = evaluate(rule_set.rule, inputs)
+    return {
+        "code": rule_set.code,
+        "version": rule_set.version,
+        "inputs": inputs,
+        "explanation": evaluation.to_json(),
+        "passed": evaluation.passed,
+        "evaluation": evaluation,
+    }
+
+
+# --- the periodic sweep ----------------------------------------------------------------------
+
+
+def is_overdue(application: Application, today: datetime.date) -> tuple[bool, datetime.date | None]:
+    """Is this open case past its deadline on `today` (the promised one, else the statutory one;
+    a case not yet accepted: the acceptance limit)? Returns (overdue, the deadline)."""
+    if application.status in CLOCK_RUNS:
+        due = application.promised_due or application.statutory_due
+    elif application.status == Status.SUBMITTED:
+        try:
+            due = deadlines.acceptance_due(timezone.localdate(application.submitted_at))
+        except workdays.CalendarYearMissing:
+            due = None
+    else:  # waiting for a supplement (clock stopped) or closed
+        due = None
+    return (due is not None and today > due), due
+
+
+def overdue_candidates(today: datetime.date):
+    """The open, not yet escalated cases that may be overdue on `today` (checked one by one)."""
+    running = (
+        Application.objects.filter(status__in=list(CLOCK_RUNS), escalated_at__isnull=True)
+        .annotate(due=Coalesce(F("promised_due"), F("statutory_due")))
+        .filter(due__lt=today)
+    )
+    # ACCEPTANCE_DAYS working days are at least as many calendar days.
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(days=deadlines.ACCEPTANCE_DAYS), datetime.time.min
+        )
+    )
+    waiting = Application.objects.filter(
+        status=Status.SUBMITTED, escalated_at__isnull=True, submitted_at__lt=cutoff
+    )
+    return list(running.values_list("pk", flat=True)) + list(waiting.values_list("pk", flat=True))
+
+
+def deadlines_to_fill() -> list[Application]:
+    """Accepted open cases whose deadlines could not be worked out yet (a calendar year missing)."""
+    pending = Application.objects.filter(accepted_at__isnull=False, status__in=list(CLOCK_RUNS)).filter(
+        Q(promised_due__isnull=True) | Q(statutory_due__isnull=True)
+    )
+    return [a for a in pending.select_related("matter") if deadlines_pending(a)]
+
+
+# An approved case still waiting for its certificate this long after the decision has lost its
+# job (a worker killed before it ran, an error since fixed): the sweep enqueues it again.
+CERTIFICATE_RETRY_AFTER = datetime.timedelta(minutes=10)
+
+
+def certificates_overdue() -> list[int]:
+    """The approved cases whose certificate should exist by now but does not."""
+    return list(
+        Application.objects.filter(
+            status=Status.APPROVED,
+            matter__setup__certificate_type__gt="",
+            decision__decided_at__lt=timezone.now() - CERTIFICATE_RETRY_AFTER,
+        ).values_list("pk", flat=True)
+    )
+
+
+# An instant application still undecided this long after it was made lost its decision (the server
+# stopped between making the case and deciding it): the sweep decides it.
+INSTANT_RETRY_AFTER = datetime.timedelta(minutes=5)
+
+
+def undecided_instant() -> list[int]:
+    """Instant applications made and never decided: submitted, untouched since (version 0), no
+    decision, older than INSTANT_RETRY_AFTER."""
+    return list(
+        Application.objects.filter(
+            status=Status.SUBMITTED,
+            version=0,
+            decision__isnull=True,
+            matter__setup__instant=True,
+            submitted_at__lt=timezone.now() - INSTANT_RETRY_AFTER,
+        ).values_list("pk", flat=True)
+    )

@@ -18,7 +18,7 @@ from eban.accounts.views import citizen_required
 from eban.catalogue.models import Matter
 from eban.core.exceptions import DomainError
 
-from . import apply, eligibility, error_summary, forms, materials, progress, queries
+from . import apply, eligibility, error_summary, formschema, materials, progress, queries
 from .deadlines import SUPPLEMENT_DAYS
 from .enums import Channel
 from .models import MatterSetup
@@ -81,26 +81,18 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
     }
     answers, errors, error_code = {}, {}, ""
     if request.method == "POST":
-        answers = forms.from_post(schema, request.POST)
-        try:
-            application = apply.apply(
-                request.user,
-                setup,
-                answers=answers,
-                uploads={
-                    m["name"]: request.FILES.get(f"material-{i}") for i, m in enumerate(context["materials"])
-                },
-                on_behalf=request.POST.get("on_behalf", ""),
-                channel=Channel.ONLINE,
-            )
-        except forms.FormInvalid as exc:
-            errors = exc.errors
-            context["error"] = exc.message
-        except DomainError as exc:
-            context["error"], error_code = exc.message, exc.code
-        else:
-            return redirect("applications:detail", number=application.number)
-    context["fields"] = forms.fields(schema, answers, errors)
+        posted = apply.post(
+            request,
+            setup,
+            channel=Channel.ONLINE,
+            case_url="applications:detail",
+            on_behalf=request.POST.get("on_behalf", ""),
+        )
+        if posted.application is not None:
+            return redirect("applications:detail", number=posted.application.number)
+        answers, errors, error_code = posted.answers, posted.errors, posted.code
+        context["error"], context["repeat"] = posted.error, posted.repeat
+    context["fields"] = formschema.fields(schema, answers, errors)
     context["summary"] = error_summary.for_application_form(
         context["error"], error_code, context["fields"], context["materials"], request.FILES
     )

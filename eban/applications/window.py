@@ -18,7 +18,7 @@ from eban.accounts.enums import VerificationMethod
 from eban.accounts.grants.acting import Acting
 from eban.core.exceptions import PermissionDenied
 
-from . import actions, instant, permissions
+from . import actions, permissions
 from .apply import collect_materials
 from .enums import Channel
 from .models import Application, MatterSetup
@@ -69,5 +69,5 @@ def apply_at_window(
             division=window_division(user),
         )
     if setup.instant:
-        application = instant.decide_instantly(application)
+        application = actions.decide_instantly(application)
     return application

@@ -12,7 +12,7 @@ from eban.accounts import permissions as staff_permissions
 from eban.core.admin_views import StaffPage
 from eban.core.exceptions import DomainError
 
-from . import forms, materials, permissions, window
+from . import formschema, materials, permissions, window
 from .models import MatterSetup
 
 
@@ -50,7 +50,7 @@ class WindowView(StaffPage):
         context.update(
             setups=self.setups,
             setup=self.setup,
-            fields=forms.fields(schema, answers or {}, errors or {}),
+            fields=formschema.fields(schema, answers or {}, errors or {}),
             materials=materials.guide_materials(self.setup.matter) if self.setup else [],
             error=error,
             name=self.request.POST.get("name", ""),
@@ -62,7 +62,7 @@ class WindowView(StaffPage):
         if self.setup is None:
             return self.render_to_response(self.get_context_data(error=_("Choose a matter.")), status=400)
         schema = self.setup.form_schema or {}
-        answers = forms.from_post(schema, request.POST)
+        answers = formschema.from_post(schema, request.POST)
         wanted = materials.guide_materials(self.setup.matter)
         uploads = {m["name"]: request.FILES.get(f"material-{i}") for i, m in enumerate(wanted)}
         try:
@@ -74,7 +74,7 @@ class WindowView(StaffPage):
                 answers=answers,
                 uploads=uploads,
             )
-        except forms.FormInvalid as exc:
+        except formschema.FormInvalid as exc:
             return self.render_to_response(
                 self.get_context_data(answers, exc.errors, exc.message), status=400
             )

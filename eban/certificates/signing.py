@@ -236,20 +236,7 @@ def _load_pkcs12(spec: KeySpec):
 _pkcs11_sessions: dict[tuple, object] = {}
 
 
-def pkcs11_available() -> bool:
-    try:
-        import pkcs11  # noqa: F401  (python-pkcs11)
-    except ImportError:
-        return False
-    return True
-
-
 def _load_pkcs11(spec: KeySpec):
-    if not pkcs11_available():
-        raise ImproperlyConfigured(
-            f"Department {spec.department_code} signs with a PKCS#11 token, but the python-pkcs11 "
-            "package is not installed (pip install python-pkcs11)."
-        )
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11 as p11
 

@@ -23,7 +23,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, DecimalField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 from django.db.models.lookups import (
     Exact,
     GreaterThan,
@@ -404,6 +405,85 @@ class Tags(Variable):
         raise CannotCompile(op)
 
 
+# The states of an application that is still open (eban.applications.enums.IN_PROGRESS: a test checks
+# they agree): submitted, accepted, under review, waiting for a supplement, approved (the
+# certificate being issued).
+OPEN_APPLICATION_STATES = ("submitted", "accepted", "under_review", "supplement", "approved")
+# How a case's certificate is keyed (eban.applications.queries.certificate_key).
+CASE_CERTIFICATE_KEY = "application:"
+
+
+class OpenApplications(Variable):
+    """The codes of the matters for which the record (a citizen, or an enterprise: `applicant` is
+    the field of applications.Application naming it) has an open application now. Never unknown:
+    none is an empty set. Always read as it stands now, whatever the day of the decision."""
+
+    type = SET
+    columns = None
+
+    def __init__(self, name: str, label, applicant: str = "citizen", **kwargs) -> None:
+        super().__init__(name, label, **kwargs)
+        self.applicant = applicant
+
+    def _open(self):
+        return _model("applications.Application")._default_manager.filter(status__in=OPEN_APPLICATION_STATES)
+
+    def read(self, model, pk, on):
+        codes = self._open().filter(**{f"{self.applicant}_id": pk}).values_list("matter__code", flat=True)
+        return frozenset(codes)
+
+    def present(self, on):
+        return TRUE
+
+    def compare(self, op, value, on):
+        if op == "contains":
+            return Q(Exists(self._open().filter(**{self.applicant: OuterRef("pk")}, matter__code=value)))
+        raise CannotCompile(op)
+
+
+class ValidCertificates(Variable):
+    """The codes of the certificate types of which the record holds a certificate valid on the
+    day: issued (status valid, not revoked), valid from that day or before, not expired. Held: issued
+    on one of its cases (applications.Application `applicant`, the case's certificate keyed by
+    its number). Never unknown: none is an empty set."""
+
+    type = SET
+    columns = None
+
+    def __init__(self, name: str, label, applicant: str = "citizen", **kwargs) -> None:
+        super().__init__(name, label, **kwargs)
+        self.applicant = applicant
+
+    def _valid(self, on):
+        return (
+            _model("certificates.Certificate")
+            ._default_manager.filter(status="valid", valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        )
+
+    def _case_keys(self, **applicant):
+        return (
+            _model("applications.Application")
+            ._default_manager.filter(**applicant)
+            .annotate(certificate_key=Concat(Value(CASE_CERTIFICATE_KEY), "number", output_field=CharField()))
+            .values("certificate_key")
+        )
+
+    def read(self, model, pk, on):
+        held = self._valid(on).filter(idempotency_key__in=self._case_keys(**{f"{self.applicant}_id": pk}))
+        return frozenset(held.values_list("type__code", flat=True))
+
+    def present(self, on):
+        return TRUE
+
+    def compare(self, op, value, on):
+        if op == "contains":
+            keys = self._case_keys(**{self.applicant: OuterRef(OuterRef("pk"))})
+            cases = self._valid(on).filter(type__code=value, idempotency_key__in=keys)
+            return Q(Exists(cases))
+        raise CannotCompile(op)
+
+
 class Registry(Mapping):
     """The variables of one kind of record (`model`: an app label such as "accounts.Citizen"),
     or of several (model None: validation only)."""
@@ -450,6 +530,16 @@ CITIZEN = Registry(
             _("Lives abroad"),
             "abroad_country",
             missing=_("residence abroad not known"),
+        ),
+        ValidCertificates(
+            "applicant.valid_certificates",
+            _("Valid certificates held (certificate type codes)"),
+            missing=_("certificates held not known"),
+        ),
+        OpenApplications(
+            "applicant.open_applications",
+            _("Open applications (matter codes)"),
+            missing=_("open applications not known"),
         ),
     ],
     noun=_("citizens"),
@@ -503,6 +593,18 @@ ENTERPRISE = Registry(
             missing=_("no tax figure on record"),
         ),
         Tags("enterprise.tags", _("Tags"), missing=_("tags not known")),
+        ValidCertificates(
+            "enterprise.valid_certificates",
+            _("Valid certificates held (certificate type codes)"),
+            applicant="enterprise",
+            missing=_("certificates held not known"),
+        ),
+        OpenApplications(
+            "enterprise.open_applications",
+            _("Open applications (matter codes)"),
+            applicant="enterprise",
+            missing=_("open applications not known"),
+        ),
     ],
     noun=_("enterprises"),
 )

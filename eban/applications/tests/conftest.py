@@ -50,7 +50,7 @@ def _notifications_are_created(caplog):
     failed = [
         r.getMessage()
         for r in caplog.records
-        if r.name == "eban.applications.actions" and r.levelname == "ERROR"
+        if r.name == "eban.applications.notify" and r.levelname == "ERROR"
     ]
     assert not failed, failed
 
@@ -176,6 +176,16 @@ def acting(citizen):
     from eban.accounts.grants.acting import act_for
 
     return act_for(citizen.user)
+
+
+def another_applicant(name: str = "赵六"):
+    """One more citizen with an account (an applicant has one open case per matter)."""
+    from eban.accounts import actions
+    from eban.accounts.tests.factories import citizen
+
+    person = citizen(name, household_division_code="330302")
+    actions.account_for(person)
+    return person
 
 
 def submit(matter, citizen, **kwargs):

@@ -16,7 +16,7 @@ from eban.applications import actions, admin_views, materials
 from eban.applications.enums import Status
 from eban.applications.models import MatterSetup
 
-from .conftest import acting, staff, submit
+from .conftest import acting, another_applicant, staff, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_the_queue_shows_nothing_of_another_department(client, case, outsider):
 def test_the_queue_filters_by_status(signed_in, matter, applicant, reviewer, clock):
     clock.set("2025-06-09")
     waiting = submit(matter, applicant)
-    accepted = actions.accept(submit(matter, applicant), actor=reviewer)
+    accepted = actions.accept(submit(matter, another_applicant()), actor=reviewer)
     html = signed_in.get(reverse("applications_queue"), {"status": "accepted"}).content.decode()
     assert accepted.number in html and waiting.number not in html
 
@@ -82,7 +82,11 @@ def test_the_queue_filters_by_status(signed_in, matter, applicant, reviewer, clo
 def test_the_queue_is_paginated(signed_in, matter, applicant, clock, monkeypatch):
     monkeypatch.setattr(admin_views, "PER_PAGE", 2)
     clock.set("2025-06-09")
-    cases = [submit(matter, applicant) for _ in range(3)]
+    cases = [
+        submit(matter, applicant),
+        submit(matter, another_applicant()),
+        submit(matter, another_applicant()),
+    ]
     first = signed_in.get(reverse("applications_queue")).content.decode()
     second = signed_in.get(reverse("applications_queue"), {"p": 2}).content.decode()
     assert cases[0].number in first and cases[2].number not in first
@@ -167,7 +171,7 @@ def test_the_rule_check_is_kept_with_the_decision(matter, applicant, reviewer, c
     decision = case.decision
     assert (decision.rule_code, decision.rule_version) == (SENIOR_CARD, 1)
     assert decision.inputs["applicant.age"] == 45
-    assert [c["passed"] for c in decision.explanation["conditions"]] == [False, True]
+    assert [c["passed"] for c in decision.explanation["conditions"]] == [False, True, True, True]
 
 
 def test_the_timeline_is_on_the_case_page(signed_in, case, reviewer):
@@ -209,7 +213,7 @@ def test_a_material_is_not_downloaded_outside_the_scope(client, with_file, outsi
 def test_a_material_of_another_case_is_not_reached_by_changing_the_id(
     signed_in, with_file, matter, applicant
 ):
-    other = submit(matter, applicant)
+    other = submit(matter, another_applicant())
     material = with_file.materials.get()
     url = reverse("applications_material", args=[other.number, material.pk])
     assert signed_in.get(url).status_code == 404

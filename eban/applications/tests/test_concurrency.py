@@ -16,7 +16,7 @@ from eban.applications.actions import InvalidTransition, StalePage
 from eban.applications.enums import Status
 from eban.applications.models import Application, Decision, Event
 
-from .conftest import submit
+from .conftest import another_applicant, submit
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -120,7 +120,7 @@ def test_racing_decisions_always_end_with_exactly_one(matter, applicant, reviewe
     """No choreography: both start together, several times over."""
     _restore_migrated_data()
     for _round in range(5):
-        case = actions.accept(submit(matter, applicant), actor=reviewer)
+        case = actions.accept(submit(matter, another_applicant()), actor=reviewer)
         start = threading.Barrier(2)
         threads, results = _in_threads(
             lambda pk=case.pk: actions.approve(Application.objects.get(pk=pk), actor=reviewer).status,
@@ -149,7 +149,10 @@ def test_simultaneous_submissions_get_distinct_gap_free_numbers(matter, applican
     _restore_migrated_data()
     clock.set("2025-09-23")
     start = threading.Barrier(6)
-    threads, results = _in_threads(*[lambda: submit(matter, applicant).number for _ in range(6)], start=start)
+    people = [applicant] + [another_applicant(name) for name in "甲乙丙丁戊"]  # one open case each
+    threads, results = _in_threads(
+        *[lambda person=person: submit(matter, person).number for person in people], start=start
+    )
     for t in threads:
         t.join(30)
     numbers = sorted(r for r, e in results)

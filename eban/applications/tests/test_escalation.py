@@ -10,10 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from eban.applications import actions, tasks
-from eban.applications.models import Application
+from eban.applications.enums import Status
+from eban.applications.models import Application, MatterSetup
 from eban.notifications.models import Message
 
-from .conftest import submit
+from .conftest import acting, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,37 @@ def csv_2027():
     from eban.workdays.tests.conftest import TEST_2027_CSV
 
     return TEST_2027_CSV.encode()
+
+
+def test_an_instant_application_left_undecided_is_decided_by_the_sweep(matter, applicant, clock):
+    """The server was killed between making the case and deciding it: the case stays `submitted`
+    until the sweep decides it by the rules, as it issues certificates left at issuing."""
+    from eban.rules.samples import SENIOR_CARD, ensure_sample_rules
+
+    ensure_sample_rules()
+    MatterSetup.objects.create(matter=matter, instant=True, rule_code=SENIOR_CARD)
+    clock.set("2025-09-23T10:00")
+    case = submit(matter, applicant)  # made; the instant decision never ran
+    assert case.status == Status.SUBMITTED
+    clock.set("2025-09-23T10:01")
+    assert tasks.sweep()["instant_decided"] == 0  # perhaps still being decided by its request
+    clock.set("2025-09-23T10:10")
+    assert tasks.sweep()["instant_decided"] == 1
+    case.refresh_from_db()
+    assert case.decision.by_rules and case.decision.rule_code == SENIOR_CARD
+    assert case.status == Status.COMPLETED and case.decision.outcome == "rejected"  # 45, not 60
+    assert tasks.sweep()["instant_decided"] == 0  # once
+
+
+def test_the_sweep_leaves_an_instant_case_a_person_has_already_touched(matter, applicant, reviewer, clock):
+    from eban.rules.samples import SENIOR_CARD, ensure_sample_rules
+
+    ensure_sample_rules()
+    MatterSetup.objects.create(matter=matter, instant=True, rule_code=SENIOR_CARD)
+    clock.set("2025-09-23T10:00")
+    case = actions.request_supplement(
+        submit(matter, applicant), actor=reviewer, items="补充户口簿"
+    ).application
+    actions.resubmit(case, acting(applicant), note="已补充")
+    clock.set("2025-09-23T11:00")
+    assert tasks.sweep()["instant_decided"] == 0

@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from eban.applications import actions, tasks
+from eban.applications import actions, queries, tasks
 from eban.applications.models import Application, Decision
 from eban.applications.setups import save_setup
 from eban.certificates import pki
@@ -115,7 +115,7 @@ def test_a_worker_killed_mid_issue_loses_no_job_and_duplicates_none(
 
     # The periodic sweep finds the approved case without its certificate and queues the job again.
     Decision.objects.filter(application=application).update(
-        decided_at=timezone.now() - tasks.CERTIFICATE_RETRY_AFTER - datetime.timedelta(minutes=1)
+        decided_at=timezone.now() - queries.CERTIFICATE_RETRY_AFTER - datetime.timedelta(minutes=1)
     )
     assert tasks.retry_pending_certificates() == 1
     worker = _worker(tmp_path)

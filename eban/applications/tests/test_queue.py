@@ -14,7 +14,7 @@ from eban.applications import actions, deadlines, queries
 from eban.applications.enums import Status
 from eban.core.exceptions import NotFound
 
-from .conftest import review_matter, staff, submit
+from .conftest import another_applicant, review_matter, staff, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,9 @@ D = datetime.date.fromisoformat
 
 
 def accepted_on(matter, citizen, reviewer, clock, day: str):
+    """A case accepted on `day`, of a new applicant (one open case per applicant and matter)."""
     clock.set(day)
-    return actions.accept(submit(matter, citizen), actor=reviewer)
+    return actions.accept(submit(matter, another_applicant()), actor=reviewer)
 
 
 def numbers(rows) -> list[str]:
@@ -156,7 +157,7 @@ def test_a_platform_administrator_reads_every_case(case, other_department):
 def test_the_applicant_sees_their_own_and_those_they_submitted_for_others(matter, applicant, stranger, clock):
     clock.set("2025-09-23")
     own = submit(matter, applicant)
-    others = submit(matter, stranger)
+    others = submit(review_matter(matter.department, name="民办非企业单位成立登记"), stranger)
     account_actions.authorise_proxy(
         stranger,
         proxy_name=applicant.name,

@@ -19,7 +19,7 @@ from eban.applications.models import Application, Decision, MatterSetup
 from eban.core.exceptions import DomainError, PermissionDenied
 from eban.workdays.queries import add_working_days
 
-from .conftest import acting, review_matter, staff, submit
+from .conftest import acting, another_applicant, review_matter, staff, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def audit_actions(application) -> list[str]:
 def test_a_submitted_case_is_numbered_by_city_day_and_sequence(matter, applicant, clock):
     clock.set("2025-09-23")
     first = submit(matter, applicant)
-    second = submit(matter, applicant)
+    second = submit(matter, another_applicant())
     assert first.number == "330320250923000001"
     assert second.number == "330320250923000002"
 
@@ -49,7 +49,26 @@ def test_case_numbers_start_again_each_day(matter, applicant, clock):
     clock.set("2025-09-23")
     submit(matter, applicant)
     clock.set("2025-09-24")
-    assert submit(matter, applicant).number == "330320250924000001"
+    assert submit(matter, another_applicant()).number == "330320250924000001"
+
+
+def test_a_second_open_application_for_the_same_matter_is_refused_naming_the_first(matter, applicant, clock):
+    from eban.applications.duplicates import RepeatApplication
+
+    clock.set("2025-09-23")
+    first = submit(matter, applicant)
+    with translation.override("en"), pytest.raises(RepeatApplication) as refused:
+        submit(matter, applicant, channel="window")
+    assert refused.value.application == first and refused.value.status_code == 409
+    assert f"case {first.number}" in refused.value.message
+    assert Application.objects.filter(citizen=applicant).count() == 1
+
+
+def test_once_the_first_is_withdrawn_the_applicant_may_apply_again(matter, applicant, clock):
+    clock.set("2025-09-23")
+    first = actions.withdraw(submit(matter, applicant), acting(applicant))
+    second = submit(matter, applicant)
+    assert second.pk != first.pk and second.status == Status.SUBMITTED
 
 
 def test_a_county_departments_cases_have_the_county_prefix(county, applicant, clock):
@@ -105,7 +124,7 @@ def test_a_proxy_submits_for_their_principal(matter, applicant, stranger, clock)
 
 
 def test_the_form_is_validated_on_the_server(matter, applicant, clock):
-    from eban.applications.forms import FormInvalid
+    from eban.applications.formschema import FormInvalid
 
     MatterSetup.objects.create(
         matter=matter,
@@ -297,7 +316,7 @@ def test_a_supplement_before_acceptance_returns_the_case_to_submitted(case, revi
 
 
 def test_resubmitting_corrected_answers_validates_them(matter, applicant, reviewer, clock):
-    from eban.applications.forms import FormInvalid
+    from eban.applications.formschema import FormInvalid
 
     MatterSetup.objects.create(
         matter=matter,
@@ -547,3 +566,33 @@ def test_a_notification_that_cannot_be_made_does_not_undo_the_step(case, reviewe
     assert case.status == Status.ACCEPTED
     assert any("could not be created" in r.getMessage() for r in caplog.records)
     caplog.clear()
+
+
+# --- platform administrators read every case and decide none ----------------------------------------
+
+
+def test_the_platform_superuser_decides_no_case(case):
+    from django.contrib.auth import get_user_model
+
+    from eban.applications import queries
+
+    root = get_user_model().objects.create_superuser("root", "root@example.test", "not-a-real-pass-1")
+    assert queries.case_for_staff(root, case.number) == case  # reads it
+    for step in (
+        lambda: actions.accept(case, actor=root),
+        lambda: actions.decline(case, actor=root, reasons="不属于本机关职权范围"),
+        lambda: actions.request_supplement(case, actor=root, items="补材料"),
+    ):
+        with pytest.raises(PermissionDenied):
+            step()
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED and not Decision.objects.filter(application=case).exists()
+
+
+def test_a_platform_administrator_decides_no_case(case, department, reviewer):
+    admin = staff("platform-admin", department, StaffRole.PLATFORM_ADMIN)
+    with pytest.raises(PermissionDenied):
+        actions.accept(case, actor=admin)
+    accepted = actions.accept(case, actor=reviewer)  # a reviewer of the department does
+    with pytest.raises(PermissionDenied):
+        actions.approve(accepted, actor=admin)

@@ -167,7 +167,6 @@ SOFTHSM = next(
 
 @pytest.mark.django_db
 @pytest.mark.skipif(SOFTHSM is None or not shutil.which("softhsm2-util"), reason="softhsm2 is not installed")
-@pytest.mark.skipif(not signing.pkcs11_available(), reason="python-pkcs11 is not installed")
 def test_a_pkcs11_token_signs(tmp_path, settings, monkeypatch, pki_dir, issue):
     import pkcs11
     from cryptography import x509

@@ -28,13 +28,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from eban.accounts.models import Citizen
 from eban.accounts.signin import kiosk_views
 from eban.applications import apply as applying
-from eban.applications import deadlines, forms, materials, queries
+from eban.applications import deadlines, formschema, materials, queries
 from eban.applications.actions import needs_certificate
 from eban.applications.enums import Channel, Outcome
 from eban.applications.models import Application
 from eban.applications.views import explained_conditions
 from eban.catalogue.enums import Category
-from eban.core.exceptions import DomainError
 from eban.workdays import calendar as workdays
 
 from .. import pairing
@@ -119,36 +118,33 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     if kiosk_citizen(request) is None:
         return _sign_in_first(request)
-    schema = setup.form_schema or {}
     wanted = materials.guide_materials(found)
-    answers, errors, error = {}, {}, ""
+    posted = applying.Posted({})
     if request.method == "POST":
-        answers = forms.from_post(schema, request.POST)
-        try:
-            application = applying.apply(
-                request.user,
-                setup,
-                answers=answers,
-                uploads={m["name"]: request.FILES.get(f"material-{i}") for i, m in enumerate(wanted)},
-                channel=Channel.KIOSK,
-                division=terminal.division if terminal is not None else None,
-            )
-        except forms.FormInvalid as exc:
-            errors, error = exc.errors, exc.message
-        except DomainError as exc:
-            error = exc.message
-        else:
+        posted = applying.post(
+            request,
+            setup,
+            channel=Channel.KIOSK,
+            case_url="kiosk:case",
+            division=terminal.division if terminal is not None else None,
+        )
+        if posted.application is not None:
             usage.record_transaction(
-                terminal, TransactionKind.APPLICATION, matter=found, application_number=application.number
+                terminal,
+                TransactionKind.APPLICATION,
+                matter=found,
+                application_number=posted.application.number,
             )
-            return redirect("kiosk:case", number=application.number)
+            return redirect("kiosk:case", number=posted.application.number)
+    error = posted.error
     context = {
         "matter": found,
         "setup": setup,
-        "fields": forms.fields(schema, answers, errors),
+        "fields": formschema.fields(setup.form_schema or {}, posted.answers, posted.errors),
         "materials": wanted,
         "to_scan": [m for m in wanted if not m["shared"]],
         "error": error,
+        "repeat": posted.repeat,
     }
     return render(request, "kiosks/app/apply.html", context, status=400 if error else 200)
 

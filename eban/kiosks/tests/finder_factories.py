@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+import pytest
+
 from eban.catalogue.testing import make_division
 from eban.government.models import DivisionLevel
 from eban.kiosks import hours
@@ -69,9 +71,5 @@ def _fresh_calendar():
     cache.clear()
 
 
-try:  # a fixture the finder's test modules import: no day kinds cached across tests
-    import pytest
-
-    fresh_calendar = pytest.fixture(autouse=True)(_fresh_calendar)
-except ImportError:  # pragma: no cover
-    pass
+# a fixture the finder's test modules import: no day kinds cached across tests
+fresh_calendar = pytest.fixture(autouse=True)(_fresh_calendar)

@@ -189,7 +189,13 @@ def test_facts_of_one_citizen_match_the_streamed_facts(citizens):
 def test_an_unknown_household_registration_is_left_out_of_the_facts(divisions):
     person = factories.citizen("王五", birth=datetime.date(1960, 5, 1))
     facts = facts_for(person, CITIZEN, on=datetime.date(2024, 5, 1))
-    assert facts == {"applicant.age": Decimal(64), "applicant.sex": "male", "applicant.abroad": False}
+    assert facts == {
+        "applicant.age": Decimal(64),
+        "applicant.sex": "male",
+        "applicant.abroad": False,
+        "applicant.valid_certificates": frozenset(),
+        "applicant.open_applications": frozenset(),
+    }
 
 
 def test_a_birthday_on_the_reference_day_counts(divisions):

@@ -40,7 +40,12 @@ def draft(actor=None, code="senior-card", valid_from=JAN_1, valid_until=None, do
 def test_a_draft_records_the_fields_its_rule_reads(officer):
     rule_set = draft(officer)
     assert rule_set.version == 1 and rule_set.status == Status.DRAFT
-    assert rule_set.fields == ["applicant.age", "applicant.household_division"]
+    assert rule_set.fields == [
+        "applicant.age",
+        "applicant.household_division",
+        "applicant.open_applications",
+        "applicant.valid_certificates",
+    ]
     assert rule_set.created_by == officer
 
 
@@ -144,4 +149,27 @@ def test_the_sample_senior_card_rule_is_created_once_active_and_labelled_sample(
     assert "示例" in rule_set.title
     with translation.override("en"):
         assert "sample" in rule_set.display_title
-    assert queries.active_rule_set(SENIOR_CARD).fields == ["applicant.age", "applicant.household_division"]
+    assert queries.active_rule_set(SENIOR_CARD).fields == [
+        "applicant.age",
+        "applicant.household_division",
+        "applicant.open_applications",
+        "applicant.valid_certificates",
+    ]
+
+
+def test_a_sample_loaded_earlier_is_brought_up_to_date_once():
+    old = copy.deepcopy(SENIOR_CARD_RULE)
+    old["conditions"] = old["conditions"][:2]
+    actions.activate(draft(document=old), actor=None)
+    (updated,) = ensure_sample_rules()
+    assert updated.version == 2 and updated.document == SENIOR_CARD_RULE
+    assert queries.active_rule_set(SENIOR_CARD) == updated
+    assert ensure_sample_rules() == []
+
+
+def test_a_rule_set_written_by_a_person_is_never_replaced_by_the_sample(officer):
+    old = copy.deepcopy(SENIOR_CARD_RULE)
+    old["conditions"] = old["conditions"][:2]
+    actions.activate(draft(officer, document=old), actor=officer)
+    assert ensure_sample_rules() == []
+    assert queries.active_rule_set(SENIOR_CARD).version == 1

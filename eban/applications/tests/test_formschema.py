@@ -2,7 +2,7 @@ import pytest
 from django.utils import translation
 
 from eban.accounts.tests import factories
-from eban.applications import forms
+from eban.applications import formschema
 
 SCHEMA = {
     "type": "object",
@@ -23,8 +23,8 @@ SCHEMA = {
 
 
 def test_a_good_schema_passes_and_an_empty_one_means_no_form():
-    assert forms.check_schema(SCHEMA) is SCHEMA
-    assert forms.check_schema({}) == {}
+    assert formschema.check_schema(SCHEMA) is SCHEMA
+    assert formschema.check_schema({}) == {}
 
 
 @pytest.mark.parametrize(
@@ -40,35 +40,35 @@ def test_a_good_schema_passes_and_an_empty_one_means_no_form():
     ],
 )
 def test_schemas_eban_cannot_render_are_refused(bad):
-    with pytest.raises(forms.FormSchemaError):
-        forms.check_schema(bad)
+    with pytest.raises(formschema.FormSchemaError):
+        formschema.check_schema(bad)
 
 
 def test_answers_are_typed_and_unknown_fields_dropped():
     number = factories.id_number()
-    data = forms.validate(
+    data = formschema.validate(
         SCHEMA, {"purpose": "bank", "copies": "2", "relative": number.lower(), "urgent": True, "evil": "x"}
     )
     assert data == {"purpose": "bank", "copies": 2, "relative": number.upper(), "urgent": True}
 
 
 def test_each_bad_answer_gets_its_own_message():
-    with translation.override("en"), pytest.raises(forms.FormInvalid) as error:
-        forms.validate(SCHEMA, {"purpose": "zoo", "copies": "9", "note": "x" * 21, "relative": "123"})
+    with translation.override("en"), pytest.raises(formschema.FormInvalid) as error:
+        formschema.validate(SCHEMA, {"purpose": "zoo", "copies": "9", "note": "x" * 21, "relative": "123"})
     errors = error.value.errors
     assert set(errors) == {"purpose", "copies", "note", "relative"}
     assert errors["copies"] == "At most 5."
 
 
 def test_missing_required_answers_are_named():
-    with pytest.raises(forms.FormInvalid) as error:
-        forms.validate(SCHEMA, {"copies": ""})
+    with pytest.raises(formschema.FormInvalid) as error:
+        formschema.validate(SCHEMA, {"copies": ""})
     assert set(error.value.errors) == {"purpose", "copies"}
 
 
 def test_fields_render_in_the_current_language_with_defaults():
     with translation.override("en"):
-        fields = forms.fields(SCHEMA)
+        fields = formschema.fields(SCHEMA)
     purpose, copies = fields[0], fields[1]
     assert (
         purpose.label == "Purpose"
