@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from eban.government.divisions import code_prefix
+
 from .enums import StaffRole
 from .models import StaffProfile
 
@@ -50,16 +52,6 @@ def staff_scope(user: Any) -> Scope:
     if not codes:  # by default, the department's own division
         codes = (profile.department.division.code,)
     return Scope(department_ids=frozenset({profile.department_id}), division_codes=codes)
-
-
-def code_prefix(code: str) -> str:
-    """What the codes of a division and of everything under it start with. GB/T 2260 pads
-    province and city codes with zeros (330000 → 33…, 330300 → 3303…); a county's code (330302)
-    and the township (9 digits) and village (12) codes under it extend it as they are."""
-    if len(code) == 6:
-        while len(code) > 2 and code.endswith("00"):
-            code = code[:-2]
-    return code
 
 
 def scope_q(scope: Scope, *, department: str = "department", division: str = "division") -> Q:

@@ -19,9 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from eban.accounts.enums import StaffRole
 from eban.accounts.models import Citizen, EnterpriseAgent, ProxyAuthorisation
-from eban.accounts.permissions import has_role, visible_to
+from eban.accounts.permissions import visible_to
 from eban.certificates.models import Certificate
 from eban.core.exceptions import NotFound
 from eban.rules.evaluate import evaluate
@@ -110,12 +109,9 @@ def certificate_of(application: Application):
 
 
 def may_view_cases(user: Any) -> bool:
-    """Case handlers, and platform administrators (who read every case but decide none)."""
-    return permissions.is_case_staff(user) or (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and has_role(user, StaffRole.PLATFORM_ADMIN)
-    )
+    """Case handlers, and platform administrators (who read every case but decide none): the one
+    predicate is permissions.can_view_cases."""
+    return permissions.can_view_cases(user)
 
 
 def for_staff(user: Any) -> QuerySet[Application]:

@@ -4,7 +4,8 @@
 `allowed(user)` says so (else 403) — each page's `allowed` asks a predicate of its app's
 permissions.py — whose `load(**kwargs)` fetches what the URL names after that check, with
 Wagtail's header and breadcrumbs (Home › [parent_crumb] › the page's title). No page writes its
-own `dispatch` (tests/test_architecture.py). A page that only takes a form's POST sets
+own `dispatch` (tests/test_architecture.py); a step of a flow that sends the request on says
+where in `elsewhere(request)`. A page that only takes a form's POST sets
 `http_method_names = ["post"]`; a form page mixes in Django's `FormView` after `StaffPage`.
 
 `StaffMenuItem`: a menu item shown to those the same predicate allows.
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -33,7 +35,14 @@ class StaffPage(WagtailAdminTemplateMixin, TemplateView):
     def allowed(self, user) -> bool:
         return False
 
+    def elsewhere(self, request) -> str | None:
+        """Where a step of a flow sends the request instead of showing this page (None: here)."""
+        return None
+
     def dispatch(self, request, *args, **kwargs):
+        target = self.elsewhere(request)
+        if target:
+            return redirect(target)
         if not self.allowed(request.user):
             raise PermissionDenied
         self.load(**kwargs)

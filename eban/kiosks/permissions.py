@@ -15,7 +15,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from eban.accounts.enums import StaffRole
-from eban.accounts.permissions import code_prefix, has_role, staff_scope
+from eban.accounts.permissions import has_role, staff_scope
+from eban.government.divisions import code_prefix
 from eban.government.models import Division
 
 from .models import Terminal

@@ -31,8 +31,8 @@ def reviewer_with_cases():
     from django.utils import timezone
 
     from eban.accounts import actions as account_actions
-    from eban.accounts.grants.acting import act_for
     from eban.accounts.enums import StaffRole
+    from eban.accounts.grants.acting import act_for
     from eban.accounts.testing import make_staff
     from eban.accounts.tests.factories import citizen
     from eban.applications import actions

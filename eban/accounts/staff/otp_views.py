@@ -70,12 +70,12 @@ class SecondFactorView(StaffPage, FormView):
 class VerifyView(SecondFactorView):
     template_name = "accounts/otp/verify.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def elsewhere(self, request) -> str | None:
         if not otp.needs_second_factor(request.user) or otp.is_verified(request.user):
-            return redirect(self.next_url())
+            return self.next_url()
         if otp.confirmed_device(request.user) is None:
-            return redirect(f"{reverse('staff_otp_setup')}?{request.GET.urlencode()}")
-        return super().dispatch(request, *args, **kwargs)
+            return f"{reverse('staff_otp_setup')}?{request.GET.urlencode()}"
+        return None
 
     def confirm(self, code: str) -> None:
         otp.verify(self.request, code)
@@ -84,13 +84,13 @@ class VerifyView(SecondFactorView):
 class SetupView(SecondFactorView):
     template_name = "accounts/otp/setup.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def elsewhere(self, request) -> str | None:
         if not otp.needs_second_factor(request.user) or otp.is_verified(request.user):
-            return redirect(self.next_url())
+            return self.next_url()
         # Once an app is set up, only its codes sign in: a password alone never adds a device.
         if otp.confirmed_device(request.user) is not None:
-            return redirect(f"{reverse('staff_otp_verify')}?{request.GET.urlencode()}")
-        return super().dispatch(request, *args, **kwargs)
+            return f"{reverse('staff_otp_verify')}?{request.GET.urlencode()}"
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

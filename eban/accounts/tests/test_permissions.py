@@ -86,7 +86,7 @@ def test_in_scope_agrees_with_visible_to(world):
 
 
 def test_a_city_code_covers_its_counties_despite_the_zero_padding():
-    from eban.accounts.permissions import code_prefix
+    from eban.government.divisions import code_prefix
 
     assert code_prefix("330000") == "33"
     assert code_prefix("330300") == "3303"

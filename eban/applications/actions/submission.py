@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from eban.accounts.grants.acting import Acting
 from eban.accounts.models import Citizen, Enterprise
-from eban.accounts.permissions import code_prefix
 from eban.catalogue.models import Matter
 from eban.core import audit
 from eban.core.exceptions import DomainError
+from eban.government.divisions import code_prefix
 from eban.government.models import Division
 from eban.workdays.calendar import CalendarYearMissing
 from eban.workdays.queries import working_days_between

@@ -97,7 +97,7 @@ def test_the_web_form_refuses_a_second_card_with_a_link_to_it(client, villager, 
         response = client.post(reverse("applications:new", args=[SENIOR_CARD]), {}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     page = response.content.decode()
-    assert "data-testid=\"error-summary\"" in page and certificate.number in page
+    assert 'data-testid="error-summary"' in page and certificate.number in page
     assert f'href="{reverse("applications:detail", args=[first.number])}"' in page
     assert Application.objects.filter(citizen=villager).count() == 1
 

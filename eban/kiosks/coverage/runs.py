@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from eban.accounts.permissions import code_prefix, staff_scope
+from eban.accounts.permissions import staff_scope
 from eban.core import audit
 from eban.core.exceptions import DomainError, NotFound
+from eban.government.divisions import code_prefix
 from eban.government.models import Division, DivisionLevel
 
 from ..models import CoverageRun, Settlement, Terminal

@@ -28,7 +28,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eban.accounts.permissions import code_prefix
+from eban.government.divisions import code_prefix
 from eban.government.models import Division, DivisionLevel
 
 from .. import geo

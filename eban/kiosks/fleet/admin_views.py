@@ -21,9 +21,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eban.accounts.permissions import code_prefix, staff_scope
+from eban.accounts.permissions import staff_scope
 from eban.catalogue.models import Matter
 from eban.core import exceptions
+from eban.government.divisions import code_prefix
 
 from .. import hours, maps
 from ..actions import terminals

@@ -19,9 +19,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eban.accounts.permissions import code_prefix
 from eban.catalogue.models import Matter
 from eban.core.exceptions import DomainError
+from eban.government.divisions import code_prefix
 from eban.government.models import Division
 
 from ..enums import Level
