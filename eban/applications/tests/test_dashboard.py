@@ -13,7 +13,7 @@ from eban.accounts.enums import StaffRole
 from eban.accounts.testing import staff_login
 from eban.applications import actions, dashboard
 
-from .conftest import staff, submit
+from .conftest import another_applicant, staff, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,12 @@ def queue(matter, applicant, reviewer, clock):
     """Seen on Monday 2025-06-30 (promised 10 working days): one overdue, one due tomorrow, one
     far off, one waiting for the applicant's supplement."""
     cases = {}
+    people = {"late": applicant, "soon": another_applicant("钱七"), "later": another_applicant("孙八")}
     for name, day in [("late", "2025-06-13"), ("soon", "2025-06-17"), ("later", "2025-06-27")]:
         clock.set(day)
-        cases[name] = actions.accept(submit(matter, applicant), actor=reviewer)
+        cases[name] = actions.accept(submit(matter, people[name]), actor=reviewer)
     clock.set("2025-06-20")
-    waiting = actions.accept(submit(matter, applicant), actor=reviewer)
+    waiting = actions.accept(submit(matter, another_applicant("李九")), actor=reviewer)
     actions.request_supplement(waiting, actor=reviewer, items="户口簿首页复印件")
     cases["waiting"] = waiting
     clock.set("2025-06-30T09:00")

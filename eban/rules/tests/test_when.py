@@ -13,7 +13,12 @@ from eban.rules.when import birthday, candidate_days, facts_on, first_passing_da
 
 D = datetime.date
 AGE = "applicant.age"
-WZ = {"applicant.household_division": "330302"}
+# A Wenzhou household, holding no certificate and with no case open (the senior card's other conditions).
+WZ = {
+    "applicant.household_division": "330302",
+    "applicant.valid_certificates": [],
+    "applicant.open_applications": [],
+}
 
 
 def age_rule(check, combine="all", extra=()):
