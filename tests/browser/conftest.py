@@ -72,10 +72,15 @@ def chromium(fake_camera_video):
 
 @pytest.fixture
 def new_page(chromium):
-    """`new_page(viewport=PHONE)` → a fresh page in its own context (own cookies)."""
+    """`new_page(viewport=PHONE)` → a fresh page in its own context (own cookies).
+
+    Its context bypasses the pages' Content-Security-Policy unless `bypass_csp=False`: Playwright's
+    `wait_for_function` polls its predicate through eval in the page, which the policy (rightly)
+    forbids. The policy itself is checked, with it in force, by test_content_security_policy.py."""
     contexts = []
 
     def make(viewport: dict | None = None, **options):
+        options.setdefault("bypass_csp", True)
         context = chromium.new_context(viewport=viewport or DESKTOP, locale="zh-CN", **options)
         contexts.append(context)
         page = context.new_page()

@@ -196,9 +196,12 @@ def test_the_case_page_on_a_phone_receipt_supplement_and_rating(
     button = page.get_by_test_id("supplement").locator("button[type=submit]").bounding_box()
     assert button["height"] >= (60 if elderly else 44) and button["width"] >= 300
 
-    second = apply.apply(villager.user, setup, answers=answers, uploads={}, channel="online")
+    # One open case per person and matter: the rated case is the neighbour's.
+    neighbour = person(NEIGHBOUR)
+    second = apply.apply(neighbour.user, setup, answers=answers, uploads={}, channel="online")
     second = actions.approve(actions.accept(second, actor=reviewer), actor=reviewer)
     actions.complete(second, actor=reviewer)
+    page = signed_in(new_page, live_server, neighbour, PHONE, elderly=elderly)
     page.goto(f"{live_server.url}/applications/{second.number}/")
     page.get_by_test_id("rating").wait_for()
     screenshot(page, f"rating-390-{mode}")

@@ -51,8 +51,10 @@ def reviewer_with_cases():
         statutory_days=20, promised_days=10, channel_window=True,
     )  # fmt: skip
     reviewer = make_staff("reviewer-a", department=department, roles=[StaffRole.REVIEWER])
-    person = citizen("李四", household_division_code="330302")
-    account_actions.account_for(person)
+    people = {}
+    for key, name in (("late", "李四"), ("soon", "王五"), ("later", "赵六")):  # one open case each
+        people[key] = citizen(name, household_division_code="330302")
+        account_actions.account_for(people[key])
     today = timezone.localdate()
     due = {
         "late": today - datetime.timedelta(days=7),
@@ -61,7 +63,7 @@ def reviewer_with_cases():
     }
     cases = {}
     for name, day in due.items():
-        case = actions.submit_application(matter, act_for(person.user), channel="online")
+        case = actions.submit_application(matter, act_for(people[name].user), channel="online")
         case = actions.accept(case, actor=reviewer)
         Application.objects.filter(pk=case.pk).update(promised_due=day)
         cases[name] = case

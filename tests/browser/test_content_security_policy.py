@@ -31,6 +31,12 @@ def _violations(page) -> list[str]:
     return found
 
 
+@pytest.fixture
+def page(new_page):
+    """A page with the policy in force (the other browser tests' pages bypass it)."""
+    return new_page(bypass_csp=False)
+
+
 def test_public_pages_break_no_rule_of_their_policy(live_server, page):
     cache.clear()
     make_matter(code="330300-MZ-0001", name="老年人优待证办理", short_name="老年人优待证")

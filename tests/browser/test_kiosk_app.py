@@ -127,7 +127,9 @@ def kiosk(settings, tmp_path):
 
 @pytest.fixture
 def kiosk_page(chromium, live_server):
-    context = chromium.new_context(viewport={"width": 1280, "height": 1024}, locale="zh-CN")
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 1024}, locale="zh-CN", bypass_csp=True
+    )  # see conftest.new_page
     context.grant_permissions(["camera"], origin=live_server.url)
     context.add_init_script(WATCH_THE_PAGE)
     page = context.new_page()

@@ -29,7 +29,9 @@ if (navigator.mediaDevices) {
 
 @pytest.fixture
 def kiosk_page(chromium, live_server):
-    context = chromium.new_context(viewport={"width": 1280, "height": 1024}, locale="zh-CN")
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 1024}, locale="zh-CN", bypass_csp=True
+    )  # see conftest.new_page
     context.grant_permissions(["camera"], origin=live_server.url)
     context.add_init_script(COUNT_CAMERA_REQUESTS)
     page = context.new_page()
