@@ -27,7 +27,7 @@ from pathlib import Path
 from eban.demo.management.commands.serve import gunicorn_argv
 
 from .ceilings import beside
-from .common import ROOT, database_kinds, eban, environ, result, run_python, throwaway_database
+from .common import ROOT, database_kinds, eban, environ, redis_url, result, run_python, throwaway_database
 
 WORKERS = 2
 CONNECTIONS = int(os.environ.get("EBAN_BENCH_CONNECTIONS", "8"))  # concurrent clients, 4 per worker
@@ -66,20 +66,6 @@ end
 def log(message: str) -> None:
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
-
-
-def redis_url() -> str | None:
-    """The cache of the production setup: EBAN_CACHE_URL, else the local Redis if it answers, else None."""
-    if os.environ.get("EBAN_CACHE_URL"):
-        return os.environ["EBAN_CACHE_URL"]
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            if sock.recv(16).startswith(b"+PONG"):
-                return "redis://127.0.0.1:6379/15"
-    except OSError:
-        pass
-    return None
 
 
 def warm_up(base: str, paths: list[str]) -> None:

@@ -12,6 +12,7 @@ import contextlib
 import math
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -126,12 +127,28 @@ def database_kinds(quick: bool = False) -> list[str]:
     return ["sqlite", "postgres"] if postgres_url() else ["sqlite"]
 
 
+def redis_url() -> str | None:
+    """The cache of the production setup: EBAN_CACHE_URL, else the local Redis if it answers, else None."""
+    if os.environ.get("EBAN_CACHE_URL"):
+        return os.environ["EBAN_CACHE_URL"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return "redis://127.0.0.1:6379/15"
+    except OSError:
+        pass
+    return None
+
+
 def environ(extra: dict[str, str], settings: str = "eban.settings.production") -> dict[str, str]:
     """os.environ plus `extra`, for a child process running eban."""
     env = dict(os.environ)
     env.update(extra)
     env["DJANGO_SETTINGS_MODULE"] = settings
     env.setdefault("EBAN_SECRET_KEY", "bench-only-" + uuid.uuid4().hex)
+    # Production refuses to start without a shared cache (rate limits across workers).
+    env.setdefault("EBAN_CACHE_URL", redis_url() or "")
     # Production settings need the personal-data keys: throwaway ones for a throwaway database.
     from eban.core.crypto import new_blind_index_key, new_encryption_key_entry
 
