@@ -111,13 +111,13 @@ def _decide(
             fields=fields,
         )
         certificate_follows = status == Status.APPROVED and needs_certificate(application)
-        if not certificate_follows:  # else the certificate's message, in a moment, is the one
-            notify_applicant(application, f"application.{status.value}", reasons=reasons, appeal_route=appeal)
-        if certificate_follows:
+        if certificate_follows:  # the certificate's message, in a moment, is the one message
             from .. import tasks
 
             pk = application.pk
             transaction.on_commit(lambda: tasks.issue_certificate_and_complete.enqueue(application_id=pk))
+        else:
+            notify_applicant(application, f"application.{status.value}", reasons=reasons, appeal_route=appeal)
     return application
 
 
